@@ -1,0 +1,91 @@
+"""Authorization in one place: who may reach which client's data."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from peewee import JOIN
+
+from .models import Assignment, User, today
+
+
+def active_assignment(on=None):
+    """The peewee condition for an assignment in force on a day (today by default)."""
+    day = on or today()
+    return (Assignment.starts_on <= day) & (
+        Assignment.ends_on.is_null() | (Assignment.ends_on >= day))
+
+
+def visible_clients(user):
+    """A query of the clients this person may see: themself, their assigned ones, or their office's."""
+    query = User.select().where((User.role == "client") & (User.office == user.office_id))
+    if user.role == "client":
+        return query.where(User.id == user.id)
+    if user.role == "supporter":
+        return query.where(User.id.in_(
+            Assignment.select(Assignment.client).where(
+                (Assignment.supporter == user.id) & active_assignment())))
+    if user.role == "manager":
+        return query
+    return query.where(False)
+
+
+def client_or_404(user, client_id):
+    """The client with client_id if user may see them; else 404, so existence is not revealed."""
+    try:
+        client_id = int(client_id)
+    except (TypeError, ValueError):
+        abort(404)
+    client = visible_clients(user).where(User.id == client_id).first()
+    if client is None:
+        abort(404)
+    return client
+
+
+def may_see(user, client):
+    """True when user may see client's shared data."""
+    return visible_clients(user).where(User.id == client.id).exists()
+
+
+def roles_required(*roles):
+    """Allow only the given roles; anyone else gets 404."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def current_supporters(client):
+    """The supporters assigned to client today."""
+    return (User.select().join(Assignment, JOIN.INNER, on=(Assignment.supporter == User.id))
+            .where((Assignment.client == client.id) & active_assignment()))
+
+
+def notes_for(user, client):
+    """The notes of client that user may read: all their own, or only shared ones for staff."""
+    from .models import Note
+    query = Note.select().where((Note.client == client.id) & Note.deleted_at.is_null())
+    if user.id != client.id:
+        query = query.where(Note.visibility == "shared")
+    return query
+
+
+def note_or_404(user, note_id):
+    """A note user may read, else 404 (never revealing that it exists)."""
+    from .models import Note
+    note = Note.get_or_none((Note.id == str(note_id).lower()) & Note.deleted_at.is_null())
+    if note is None or note.client_id != user.id and (
+            note.visibility != "shared" or not may_see(user, note.client)):
+        abort(404)
+    return note
+
+
+def log_access(actor, client, what, target=""):
+    """Record that staff opened a client's data; a client reading their own is not logged."""
+    from .models import AccessLog
+    if actor.id != client.id:
+        AccessLog.create(actor=actor.id, client=client.id, what=what, target=str(target or ""))

@@ -1,0 +1,235 @@
+"""Logging in and out, invitations, and the session rules behind them."""
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request,
+    session, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .models import Invitation, User, utcnow
+from .security import limiter
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+log = logging.getLogger("companion.auth")
+
+# Compared against when the login is unknown, so a wrong login takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+MIN_PASSWORD = 8
+
+
+def init_app(app):
+    """Attach Flask-Login with the session-version check."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from .errors import error_response, wants_json
+        if wants_json():
+            return error_response(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    """Find the person a cookie names, if that cookie is still current."""
+    try:
+        pk, version = (int(part) for part in user_id.split("."))
+    except (ValueError, AttributeError):
+        return None
+    user = User.get_or_none(User.id == pk)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def end_all_sessions(user):
+    """Make every cookie issued to this person stop working."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    user.session_version += 1
+
+
+def login_key():
+    """The login being tried, so a single account can't be guessed at from many addresses."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        login = data.get("login") if isinstance(data, dict) else ""
+    else:
+        login = request.form.get("login")
+    return "login:" + str(login or "").strip().lower()[:80]
+
+
+def _failed(response):
+    return response.status_code == 401
+
+
+def login_limits(view):
+    """The two login limits, per address and per login, counting failures only."""
+    view = limiter.shared_limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+                                scope="login-address", deduct_when=_failed,
+                                methods=["POST"])(view)
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT"],
+                                scope="login-name", key_func=login_key,
+                                deduct_when=_failed, methods=["POST"])(view)
+
+
+def attempt_login(login, password, remember):
+    """Log the person in if the login and password match; return them or None."""
+    login = (login or "").strip().lower()
+    user = User.get_or_none(User.login == login) if login else None
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    ok = check_password_hash(stored, password or "") and user is not None \
+        and user.active and user.password_hash is not None
+    log.info("login attempt login=%r address=%s result=%s",
+             login[:80], request.remote_addr, "ok" if ok else "refused")
+    if not ok:
+        return None
+    # A fresh session at login: nothing planted before it survives.
+    session.clear()
+    login_user(user, remember=bool(remember), fresh=True)
+    return user
+
+
+def safe_next(target):
+    """Return target if it is a path on this site, else the home page."""
+    if not target:
+        return url_for("pages.home")
+    target = target.replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.home")
+    return target
+
+
+def refused_message():
+    """What a refused login says: never which of the two was wrong."""
+    return _("ログインIDかパスワードがちがいます。")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limits
+def login():
+    """The login form."""
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    error = None
+    if request.method == "POST":
+        user = attempt_login(request.form.get("login"), request.form.get("password"),
+                             request.form.get("remember"))
+        if user:
+            return redirect(safe_next(request.form.get("next") or request.args.get("next")))
+        error = refused_message()
+    return render_template("auth/login.html", error=error,
+                           next=request.values.get("next", "")), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out everywhere: every earlier cookie stops working."""
+    end_all_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("ログアウトしました。"))
+    return redirect(url_for("auth.login"))
+
+
+def hash_token(token):
+    """Invitation tokens are stored hashed, like passwords."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_invitation(user, created_by=None):
+    """Create a one-time link for user to choose a password; return the raw token."""
+    token = secrets.token_urlsafe(24)
+    now = utcnow()
+    # A new link replaces any older one still waiting.
+    Invitation.update(used_at=now).where(
+        (Invitation.user == user) & Invitation.used_at.is_null()).execute()
+    Invitation.create(user=user, created_by=created_by, token_hash=hash_token(token),
+                      created_at=now,
+                      expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]))
+    return token
+
+
+def find_invitation(token):
+    """The invitation for token if it is unused and unexpired, else None."""
+    inv = Invitation.get_or_none(Invitation.token_hash == hash_token(token or ""))
+    if inv is None or inv.used_at is not None or inv.expires_at < utcnow():
+        return None
+    return inv
+
+
+def password_problem(password, login=""):
+    """Why a new password can't be used, or None."""
+    from .passwords import is_common
+    if len(password or "") < MIN_PASSWORD:
+        return _("パスワードは%(n)d文字以上にしてください。", n=MIN_PASSWORD)
+    if len(password) > 200:
+        return _("パスワードが長すぎます。")
+    if is_common(password) or password.lower() == (login or "").lower():
+        return _("このパスワードはよく使われていて危ないです。ほかのものにしてください。")
+    return None
+
+
+def set_password(user, password):
+    """Store a new password and end every existing session."""
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    user.save()
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Choose a password from a one-time invitation link."""
+    inv = find_invitation(token)
+    if inv is None:
+        return render_template("auth/invite_invalid.html"), 404
+    user = inv.user
+    error = None
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        error = password_problem(password, user.login)
+        if not error and password != request.form.get("password2", ""):
+            error = _("2つのパスワードが同じではありません。")
+        if not error:
+            from .db import database
+            with database.atomic():
+                claimed = Invitation.update(used_at=utcnow()).where(
+                    (Invitation.id == inv.id) & Invitation.used_at.is_null()).execute()
+                if not claimed:
+                    abort(404)
+                set_password(user, password)
+            session.clear()
+            login_user(user, remember=True)
+            flash(_("パスワードを決めました。ようこそ!"))
+            return redirect(url_for("pages.home"))
+    return render_template("auth/invite.html", user=user, error=error), 422 if error else 200
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change one's own password; every other session ends."""
+    user = current_user._get_current_object()
+    if not check_password_hash(user.password_hash or _DUMMY_HASH, request.form.get("current", "")):
+        flash(_("いまのパスワードがちがいます。"), "error")
+        return redirect(url_for("pages.settings"))
+    problem = password_problem(request.form.get("password", ""), user.login)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("pages.settings"))
+    set_password(user, request.form["password"])
+    session.clear()
+    login_user(user, remember=True)
+    flash(_("パスワードを変えました。ほかの端末ではログインし直してください。"))
+    return redirect(url_for("pages.settings"))

@@ -1,0 +1,85 @@
+"""Today's condition (今日の調子): one check-in per client per day."""
+from datetime import date, timedelta
+
+from flask import Blueprint, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .access import client_or_404, log_access, roles_required
+from .api import ApiError, bp as api, load
+from .models import CheckIn, today, utcnow
+from .openapi import doc
+from .schemas import CheckInQuerySchema, CheckInSchema, form_load
+
+bp = Blueprint("checkins", __name__)
+SCALES = ("mood", "body", "sleep")
+
+
+def save_checkin(client, day, data):
+    """Create or update the client's check-in for day with the values given."""
+    values = {k: v for k, v in data.items() if k in (*SCALES, "comment")}
+    checkin = CheckIn.get_or_none((CheckIn.client == client.id) & (CheckIn.day == day))
+    if checkin is None:
+        checkin = CheckIn(client=client.id, day=day)
+    for key, value in values.items():
+        setattr(checkin, key, value)
+    checkin.updated_at = utcnow()
+    checkin.save()
+    return checkin
+
+
+def parse_day(text):
+    """A YYYY-MM-DD path segment as a date, not in the future; else 404."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(404)
+    if day > today() + timedelta(days=1):
+        raise ApiError(422, fields={"day": [_("未来の日には記録できません。")]})
+    return day
+
+
+@api.put("/checkins/<day>")
+@doc("Record the check-in of a day", body=CheckInSchema, response=CheckInSchema)
+@roles_required("client")
+def put_checkin(day):
+    """Record (or change) the check-in of one day."""
+    checkin = save_checkin(current_user, parse_day(day), load(CheckInSchema()))
+    return jsonify(CheckInSchema().dump(checkin))
+
+
+@api.get("/checkins")
+@doc("Check-ins in a date range", query=CheckInQuerySchema, response=CheckInSchema, many=True)
+@roles_required("client", "supporter", "manager")
+def list_checkins():
+    """Check-ins in a date range (the last 31 days by default)."""
+    args = load(CheckInQuerySchema(), request.args.to_dict())
+    if current_user.role == "client":
+        if args.get("client_id") not in (None, current_user.id):
+            raise ApiError(404)
+        client = current_user._get_current_object()
+    elif args.get("client_id") is None:
+        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
+    else:
+        client = client_or_404(current_user, args["client_id"])
+    end = args.get("to") or today()
+    start = args.get("from_") or end - timedelta(days=30)
+    rows = (CheckIn.select().where((CheckIn.client == client.id) & (CheckIn.day >= start)
+                                   & (CheckIn.day <= end)).order_by(CheckIn.day))
+    log_access(current_user, client, "checkins")
+    return jsonify(CheckInSchema(many=True).dump(list(rows)))
+
+
+@bp.post("/checkin")
+@roles_required("client")
+def tap():
+    """A tap on Home saves today's value at once; works without JavaScript."""
+    data, errors = form_load(CheckInSchema(), request.form)
+    if not errors:
+        save_checkin(current_user, today(), data)
+    return redirect(url_for("pages.home", _anchor="checkin"))
+
+
+def todays(client):
+    """The client's check-in for today, or None."""
+    return CheckIn.get_or_none((CheckIn.client == client.id) & (CheckIn.day == today()))

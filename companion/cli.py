@@ -1,0 +1,119 @@
+"""The `companion` command: demo, run, migrate, create-user, backup."""
+import sqlite3
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.security import generate_password_hash
+
+from . import create_app, db
+
+
+def main():
+    """Entry point of the console script."""
+    cli = FlaskGroup(create_app=create_app, add_default_commands=True,
+                     help="Companion: the monthly 作戦会議, prepared on the phone.")
+    for command in (demo, migrate, create_user, backup):
+        cli.add_command(command)
+    cli.main(prog_name="companion")
+
+
+def init_app(app):
+    """Make the commands available to `flask --app companion` too."""
+    for command in (demo, migrate, create_user, backup):
+        app.cli.add_command(command)
+
+
+@click.command()
+@with_appcontext
+def migrate():
+    """Apply schema migrations."""
+    applied = db.migrate()
+    click.echo("applied: " + ", ".join(applied) if applied else "the schema is up to date")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Seed the data and exit.")
+@with_appcontext
+def demo(host, port, no_serve):
+    """Create the database, add a demo office, print its logins and serve."""
+    from .demo import PASSWORD, seed
+    db.migrate()
+    with db.database.connection_context():
+        people = seed()
+    click.echo("Demo logins (password for all: %s)" % PASSWORD)
+    for login, role, name in people:
+        click.echo(f"  {role:<10} {login:<12} {name}")
+    if not no_serve:
+        click.echo(f"Open http://{host}:{port}/ in a browser.")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.command("create-user")
+@click.argument("login")
+@click.option("--role", type=click.Choice(["client", "supporter", "manager"]), required=True)
+@click.option("--display-name", default=None)
+@click.option("--supporter", "supporter_login", default=None, help="Assign the client to this supporter.")
+@click.option("--office", "office_name", default=None, help="Office name (created if missing).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(login, role, display_name, supporter_login, office_name, password_stdin):
+    """Create an account; without a password, print an invitation URL."""
+    from . import auth
+    from .models import Assignment, ClientProfile, Office, User
+    db.migrate()
+    login = login.strip().lower()
+    with db.database.connection_context(), db.database.atomic():
+        if User.select().where(User.login == login).exists():
+            raise click.ClickException(f"the login {login!r} is taken")
+        supporter = None
+        if supporter_login:
+            supporter = User.get_or_none((User.login == supporter_login) & (User.role == "supporter"))
+            if supporter is None:
+                raise click.ClickException(f"no supporter with the login {supporter_login!r}")
+        if supporter:
+            office = supporter.office
+        else:
+            office = (Office.get_or_none(Office.name == office_name) if office_name
+                      else Office.select().order_by(Office.id).first())
+            office = office or Office.create(name=office_name or "事業所")
+        user = User.create(office=office, role=role, login=login,
+                           display_name=display_name or login)
+        if role == "client":
+            ClientProfile.create(user=user)
+            if supporter:
+                Assignment.create(client=user, supporter=supporter)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+            problem = auth.password_problem(password, login)
+            if problem:
+                raise click.ClickException(problem)
+            user.password_hash = generate_password_hash(password)
+            user.save()
+            click.echo(f"created {role} {login}")
+        else:
+            token = auth.issue_invitation(user)
+            base = current_app.config.get("SERVER_NAME") or "http://127.0.0.1:5000"
+            base = base if base.startswith("http") else "https://" + base
+            click.echo(f"created {role} {login}; invitation (valid 7 days):")
+            click.echo(f"{base}/invite/{token}")
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup(path):
+    """Copy the SQLite database consistently while it is in use."""
+    url = current_app.config["DATABASE_URL"]
+    if not url.startswith("sqlite:///"):
+        raise click.ClickException("for PostgreSQL use pg_dump, e.g. pg_dump -Fc DBNAME > companion.dump")
+    source = sqlite3.connect(url[len("sqlite:///"):])
+    target = sqlite3.connect(path)
+    with target:
+        source.backup(target)
+    target.close()
+    source.close()
+    click.echo(f"backed up to {path}")

@@ -1,0 +1,34 @@
+"""What staff see of a client, and the client's own log of who looked."""
+from datetime import timedelta
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from .access import client_or_404, log_access, notes_for, roles_required
+from .models import AccessLog, CheckIn, ClientProfile, Note, User, today
+
+bp = Blueprint("clients", __name__)
+
+
+@bp.get("/clients/<int:client_id>")
+@roles_required("supporter", "manager")
+def show(client_id):
+    """A client's profile, shared notes and recent check-ins, read-only."""
+    client = client_or_404(current_user, client_id)
+    notes = notes_for(current_user, client).order_by(Note.written_at.desc()).limit(200)
+    checkins = (CheckIn.select().where((CheckIn.client == client.id)
+                                       & (CheckIn.day >= today() - timedelta(days=30)))
+                .order_by(CheckIn.day.desc()))
+    profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
+    log_access(current_user, client, "client_page")
+    return render_template("clients/show.html", client=client, notes=notes,
+                           checkins=checkins, profile=profile)
+
+
+@bp.get("/settings/access-log")
+@roles_required("client")
+def access_log():
+    """Who on the staff opened my notes, and when."""
+    rows = (AccessLog.select(AccessLog, User).join(User, on=(AccessLog.actor == User.id))
+            .where(AccessLog.client == current_user.id).order_by(AccessLog.at.desc()).limit(200))
+    return render_template("clients/access_log.html", rows=rows)

@@ -1,0 +1,49 @@
+"""Configuration read from COMPANION_* environment variables and the instance folder."""
+import os
+import secrets
+
+ENV_PREFIX = "COMPANION_"
+
+# name -> (default, parser); documented in README.md (a test keeps the two in step)
+SETTINGS = {
+    "DATABASE_URL": (None, str),
+    "SECRET_KEY": (None, str),
+    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "LOGIN_LIMIT": ("10 per 15 minutes", str),
+    "LOGIN_ADDRESS_LIMIT": ("30 per 15 minutes", str),
+    "SECURE_COOKIES": (False, lambda v: v.lower() in ("1", "true", "yes")),
+    "INVITATION_DAYS": (7, int),
+    "TRUSTED_PROXIES": (0, int),
+}
+
+
+def from_environment(environ=os.environ):
+    """Return the settings that are set in the environment, parsed."""
+    found = {}
+    for name, (_default, parse) in SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + name)
+        if raw not in (None, ""):
+            found[name] = parse(raw)
+    return found
+
+
+def defaults():
+    """Return every setting at its default value."""
+    return {name: default for name, (default, _parse) in SETTINGS.items()}
+
+
+def instance_secret(instance_path):
+    """Read the instance's secret key, creating it (mode 0600) on first start."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path) as fh:
+            key = fh.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

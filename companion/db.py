@@ -1,0 +1,59 @@
+"""The database lifecycle: choose the engine, open and close per request, migrate."""
+import os
+from urllib.parse import urlparse
+
+from peewee import DatabaseProxy, SqliteDatabase
+from playhouse.db_url import parse as parse_url
+from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase
+
+database = DatabaseProxy()
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def make_database(url):
+    """Return a peewee database for a sqlite:/// or postgresql:// URL."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = url[len("sqlite:///"):]
+        return SqliteDatabase(path, pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 5000,
+            "synchronous": "normal",
+        }, timeout=5)
+    if scheme in ("postgres", "postgresql"):
+        params = parse_url(url, unquote_password=True, unquote_user=True)
+        return PooledPostgresqlDatabase(
+            params.pop("database"), max_connections=32, stale_timeout=300,
+            timeout=10, **params)
+    raise ValueError(f"COMPANION_DATABASE_URL: unsupported database {scheme!r}")
+
+
+def bind(url):
+    """Point the models at the database named by url."""
+    db = make_database(url)
+    database.initialize(db)
+    return db
+
+
+def migrate():
+    """Apply pending schema migrations; return the names applied."""
+    with database.connection_context():
+        return Runner(database.obj, MIGRATIONS).up()
+
+
+def init_app(app):
+    """Bind the database and open a connection for each request."""
+    bind(app.config["DATABASE_URL"])
+
+    @app.before_request
+    def _connect():
+        from flask import request
+        if request.endpoint != "static":
+            database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,100 @@
+"""Demo data: one office with realistic people and a few months of notes."""
+from datetime import datetime, time, timedelta
+
+from werkzeug.security import generate_password_hash
+
+from .db import database
+from .models import Assignment, CheckIn, ClientProfile, Note, Office, User, today
+from .periods import add_months
+
+OFFICE = "ひだまり就労定着支援センター"
+PASSWORD = "demo-pass-2026"
+
+STAFF = [
+    ("kobayashi", "manager", "小林 まさこ"),
+    ("yamada", "supporter", "山田 さくら"),
+    ("ito", "supporter", "伊藤 だいすけ"),
+]
+
+# login, name, supporter, months since hire, employer, job, certificate months left
+CLIENTS = [
+    ("sato", "佐藤 みのり", "yamada", 14, "株式会社みどりスーパー", "品出し・検品", 8),
+    ("tanaka", "田中 けんじ", "yamada", 8, "青空ロジスティクス株式会社", "倉庫でのピッキング", 1),
+    ("suzuki", "鈴木 あや", "ito", 26, "さくら総合病院", "事務補助", 11),
+    ("takahashi", "高橋 ゆうた", "ito", 40, "ハーモニーデータ株式会社", "データ入力", 5),
+]
+
+# days ago, kind, topic, weight, body
+NOTES = {
+    "sato": [
+        (26, "worry", "health", "small", "最近、朝起きるのが辛くなってきた"),
+        (21, "win", None, None, "今月は遅刻せずに出勤できた"),
+        (17, "worry", "relationships", "medium", "上司の指示が分かりにくい時がある。AさんとBさんで言うことがちがう"),
+        (12, "goal", "workload", None, "品出しの順番を自分でメモにまとめたい"),
+        (9, "worry", "relationships", "small", "休けい中の雑談がつらい。何を話せばいいか分からない"),
+        (6, "win", None, None, "ミスを自分で気づいて修正できた"),
+        (3, "for_employer", "workload", None, "指示はできれば一人の人から、メモでほしい"),
+        (1, "challenge", "career", None, "フォークリフトの資格に興味がある"),
+    ],
+    "tanaka": [
+        (20, "worry", "health", "medium", "通院の日に休みを言い出しにくい"),
+        (15, "win", None, None, "新しい業務を覚えられた"),
+        (8, "worry", "workload", "small", "ピッキングのスピードについていけない時がある"),
+        (2, "worry", "health", "urgent", "薬を飲み忘れて、昼から体調が悪い日が続いている"),
+    ],
+    "suzuki": [
+        (24, "win", None, None, "同僚と雑談ができるようになった"),
+        (14, "worry", "relationships", "small", "注意されるとパニックになってしまう"),
+        (5, "challenge", "career", None, "正社員になる道があるか知りたい"),
+    ],
+    "takahashi": [
+        (40, "worry", "workload", "small", "仕事の量が多くて、残業が続いている"),
+        (33, "win", None, None, "入力のまちがいが先月より減った"),
+    ],
+}
+
+
+def _checkins(client, days, seed):
+    """A plausible month of check-ins: not every day, with a little ups and downs."""
+    rows = []
+    for ago in range(days, 0, -1):
+        if (ago + seed) % 4 == 0:
+            continue  # people skip days, and that's fine
+        wave = (ago * 7 + seed) % 5
+        rows.append(dict(client=client, day=today() - timedelta(days=ago),
+                         mood=max(1, min(5, 2 + wave % 3 + (seed % 2))),
+                         body=max(1, min(5, 3 + (wave % 2))),
+                         sleep=max(1, min(5, 2 + (wave + seed) % 4))))
+    return rows
+
+
+def seed():
+    """Add the demo office once; return (login, role, name) of every demo person."""
+    people = [(login, role, name) for login, role, name in STAFF] + [
+        (c[0], "client", c[1]) for c in CLIENTS]
+    if Office.select().where(Office.name == OFFICE).exists():
+        return people
+    password = generate_password_hash(PASSWORD)
+    with database.atomic():
+        office = Office.create(name=OFFICE, phone="03-1234-5678")
+        staff = {login: User.create(office=office, role=role, login=login, display_name=name,
+                                    password_hash=password) for login, role, name in STAFF}
+        for n, (login, name, supporter, months, employer, job, cert_left) in enumerate(CLIENTS):
+            client = User.create(office=office, role="client", login=login, display_name=name,
+                                 password_hash=password)
+            ClientProfile.create(
+                user=client, hire_date=add_months(today(), -months), employer_name=employer,
+                job_title=job, office_phone=office.phone,
+                certificate_valid_from=add_months(today(), cert_left - 12),
+                certificate_valid_to=add_months(today(), cert_left) - timedelta(days=1))
+            Assignment.create(client=client, supporter=staff[supporter],
+                              starts_on=add_months(today(), -min(months, 12)))
+            for ago, kind, topic, weight, body in NOTES[login]:
+                written = datetime.combine(today() - timedelta(days=ago), time(3 + ago % 9, 15))
+                Note.create(client=client, kind=kind, topic=topic, weight=weight, body=body,
+                            written_at=written, received_at=written, updated_at=written,
+                            share_with_employer=(kind == "for_employer"))
+            days = 10 if login == "takahashi" else 30
+            CheckIn.insert_many(_checkins(client, days, n)).execute()
+    return people
+

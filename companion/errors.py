@@ -1,0 +1,72 @@
+"""One JSON error shape for the API, friendly pages for people."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large",
+    422: "validation_error", 429: "rate_limited", 500: "server_error",
+}
+
+
+def messages():
+    """What each status says to a person, in their language."""
+    return {
+        400: _("リクエストの形が正しくありません。"),
+        401: _("ログインしてください。"),
+        403: _("この操作はできません。"),
+        404: _("ページが見つかりません。"),
+        405: _("この方法では使えません。"),
+        409: _("ほかの内容とぶつかりました。もう一度読み込んでください。"),
+        413: _("送る内容が大きすぎます。"),
+        422: _("入力を確かめてください。"),
+        429: _("回数が多すぎます。少し時間をおいてから、もう一度ためしてください。"),
+        500: _("うまく動きませんでした。少し時間をおいてから、もう一度ためしてください。"),
+    }
+
+
+def wants_json():
+    """API callers get JSON; browsers get a page."""
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def api_error(status, message=None, fields=None, code=None):
+    """A JSON error response in the one shape every caller can rely on."""
+    body = {"code": code or CODES.get(status, "bad_request"),
+            "message": message or messages().get(status, messages()[400])}
+    if fields:
+        body["fields"] = fields
+    return jsonify(error=body), status
+
+
+def error_response(status, message=None):
+    """Answer an error the way the caller prefers."""
+    if wants_json():
+        return api_error(status, message)
+    return render_template("error.html", status=status,
+                           message=message or messages().get(status, messages()[400])), status
+
+
+def init_app(app):
+    """Register the handlers that turn every error into one of the two shapes."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return error_response(400, _("画面が古くなりました。読み込み直してから、もう一度ためしてください。"))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        status = exc.code or 500
+        response = error_response(status)
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            resp, code = response if isinstance(response, tuple) else (response, status)
+            return resp, code, {"Allow": exc.get_response().headers["Allow"]}
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)

@@ -1,0 +1,165 @@
+"""The peewee models: offices, people, assignments and what they record."""
+import uuid
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+    IntegerField, Model, TextField,
+)
+
+from .db import database
+
+ROLES = ("client", "supporter", "manager")
+LOCALES = ("ja", "en")
+
+
+def utcnow():
+    """Naive UTC now, the form every timestamp is stored in."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def today():
+    """Today's date in Japan, where the service is given."""
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Office(BaseModel):
+    name = CharField(max_length=200)
+    phone = CharField(max_length=40, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class User(UserMixin, BaseModel):
+    office = ForeignKeyField(Office, backref="users", on_delete="RESTRICT")
+    role = CharField(max_length=20, index=True)
+    login = CharField(max_length=80, unique=True)
+    display_name = CharField(max_length=100)
+    password_hash = CharField(max_length=255, null=True)
+    active = BooleanField(default=True)
+    locale = CharField(max_length=5, default="ja")
+    furigana = BooleanField(default=False)
+    # Bumped by logout, a password change and deactivation: every cookie
+    # that carries an older number stops working.
+    session_version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    def get_id(self):
+        """The id Flask-Login keeps in the session and remember cookie."""
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_client(self):
+        return self.role == "client"
+
+    @property
+    def is_supporter(self):
+        return self.role == "supporter"
+
+    @property
+    def is_manager(self):
+        return self.role == "manager"
+
+
+class ClientProfile(BaseModel):
+    user = ForeignKeyField(User, unique=True, backref="profiles", on_delete="CASCADE")
+    hire_date = DateField(null=True)
+    employer_name = CharField(max_length=200, default="")
+    job_title = CharField(max_length=200, default="")
+    certificate_valid_from = DateField(null=True)
+    certificate_valid_to = DateField(null=True)
+    office_phone = CharField(max_length=40, default="")
+
+
+class Assignment(BaseModel):
+    client = ForeignKeyField(User, backref="supporter_assignments", on_delete="CASCADE")
+    supporter = ForeignKeyField(User, backref="client_assignments", on_delete="CASCADE")
+    starts_on = DateField(default=today)
+    ends_on = DateField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Invitation(BaseModel):
+    user = ForeignKeyField(User, backref="invitations", on_delete="CASCADE")
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+def new_uuid():
+    """A random UUID as text, the form note ids travel in."""
+    return str(uuid.uuid4())
+
+
+ACCOUNT_MODELS = [Office, User, ClientProfile, Assignment, Invitation]
+
+
+NOTE_KINDS = ("worry", "win", "goal", "challenge", "for_employer")
+NOTE_TOPICS = ("workload", "relationships", "health", "career", "other")
+NOTE_WEIGHTS = ("small", "medium", "urgent")
+VISIBILITIES = ("shared", "private")
+AGENDA_CHOICES = ("raise", "keep_private", "sorted")
+NOTE_STATES = ("open", "discussed", "resolved", "carried")
+
+
+class Note(BaseModel):
+    id = CharField(max_length=36, primary_key=True, default=new_uuid)
+    client = ForeignKeyField(User, backref="notes", on_delete="CASCADE")
+    kind = CharField(max_length=20)
+    topic = CharField(max_length=20, null=True)
+    weight = CharField(max_length=10, null=True)
+    body = TextField()
+    visibility = CharField(max_length=10, default="shared")
+    share_with_employer = BooleanField(default=False)
+    agenda_choice = CharField(max_length=20, default="raise")
+    starred_at = DateTimeField(null=True)
+    written_at = DateTimeField()
+    received_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    state = CharField(max_length=10, default="open")
+    carried_count = IntegerField(default=0)
+    deleted_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("client", "written_at"), False),)
+
+    @property
+    def is_urgent(self):
+        return self.kind == "worry" and self.weight == "urgent"
+
+
+class CheckIn(BaseModel):
+    client = ForeignKeyField(User, backref="checkins", on_delete="CASCADE")
+    day = DateField()
+    mood = IntegerField(null=True)
+    body = IntegerField(null=True)
+    sleep = IntegerField(null=True)
+    comment = CharField(max_length=200, default="")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "day"), True),)
+
+
+class AccessLog(BaseModel):
+    actor = ForeignKeyField(User, on_delete="CASCADE")
+    client = ForeignKeyField(User, backref="access_logs", on_delete="CASCADE")
+    what = CharField(max_length=40)
+    target = CharField(max_length=64, default="")
+    at = DateTimeField(default=utcnow, index=True)
+
+
+NOTE_MODELS = [Note, CheckIn, AccessLog]

@@ -1,0 +1,167 @@
+"""The client's screens: Home, Write and My notes, as plain forms that work without JavaScript."""
+import uuid
+from datetime import datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .access import note_or_404, roles_required
+from .api import ApiError
+from .checkins import todays
+from .copy import EXAMPLES
+from .models import ClientProfile, Note, NOTE_KINDS, Office, today
+from .notes import create_note, delete_note, restore_note, update_note
+from .schemas import NoteSchema, form_load
+
+bp = Blueprint("notes", __name__)
+JST = timedelta(hours=9)
+
+
+def client_home():
+    """Home: the next meeting, the two big buttons and today's check-in."""
+    return render_template("notes/home.html", checkin=todays(current_user), meeting=None,
+                           today_iso=today().isoformat())
+
+
+def note_form(note=None):
+    """The form's values from the request, else the note, else the defaults."""
+    kind = request.args.get("kind")
+    if note is not None:
+        return {"id": note.id, "kind": note.kind, "topic": note.topic or "",
+                "weight": note.weight or "small", "body": note.body,
+                "visibility": note.visibility, "share_with_employer": note.share_with_employer}
+    kind = kind if kind in NOTE_KINDS else "worry"
+    return {"id": str(uuid.uuid4()), "kind": kind, "topic": "", "weight": "small", "body": "",
+            "visibility": "shared", "share_with_employer": kind == "for_employer"}
+
+
+def posted_form():
+    """What the person sent, to show again with the errors."""
+    form = request.form
+    return {"id": form.get("id", ""), "kind": form.get("kind", "worry"),
+            "topic": form.get("topic", ""), "weight": form.get("weight", "small"),
+            "body": form.get("body", ""), "visibility": form.get("visibility", "shared"),
+            "share_with_employer": form.get("share_with_employer") == "on"}
+
+
+def load_note_form(partial=False):
+    """Validate the Write form with the API's schema."""
+    form = request.form.copy()
+    form["share_with_employer"] = "true" if form.get("share_with_employer") == "on" else "false"
+    form["visibility"] = "private" if form.get("private") == "on" else "shared"
+    return form_load(NoteSchema(partial=partial), form)
+
+
+@bp.route("/notes/new", methods=["GET", "POST"])
+@roles_required("client")
+def write():
+    """Write a note: kind preselected, text, optional topic and weight."""
+    if request.method == "POST":
+        data, errors = load_note_form()
+        if not errors:
+            try:
+                note, _created = create_note(current_user, data)
+            except ApiError as exc:
+                errors = {"body": exc.message}
+            else:
+                if note.is_urgent:
+                    return redirect(url_for(".urgent", note_id=note.id))
+                flash(_("保存しました。支援員との面談で使えます。"))
+                return redirect(url_for("pages.home"))
+        return render_template("notes/write.html", form=posted_form(), errors=errors,
+                               examples=EXAMPLES, editing=False), 422
+    return render_template("notes/write.html", form=note_form(), errors={},
+                           examples=EXAMPLES, editing=False)
+
+
+@bp.get("/notes/<note_id>/urgent")
+@roles_required("client")
+def urgent(note_id):
+    """After an urgent worry: who to call, and that the supporter has been told."""
+    note = note_or_404(current_user, note_id)
+    profile = ClientProfile.get_or_none(ClientProfile.user == current_user.id)
+    phone = (profile and profile.office_phone) or Office.get_by_id(current_user.office_id).phone
+    return render_template("notes/urgent.html", note=note, phone=phone)
+
+
+@bp.get("/notes")
+@roles_required("client")
+def index():
+    """My notes, month by month, newest first."""
+    stamps = (Note.select(Note.written_at).where((Note.client == current_user.id)
+                                                 & Note.deleted_at.is_null()).tuples())
+    months = {}
+    for (written,) in stamps:
+        key = (written + JST).strftime("%Y-%m")
+        months[key] = months.get(key, 0) + 1
+    months = sorted(months.items(), reverse=True)
+    month = request.args.get("month")
+    if month not in dict(months):
+        month = months[0][0] if months else None
+    notes = []
+    if month:
+        year, mon = (int(p) for p in month.split("-"))
+        start = datetime(year, mon, 1) - JST
+        end = datetime(year + (mon == 12), mon % 12 + 1, 1) - JST
+        notes = (Note.select().where((Note.client == current_user.id) & Note.deleted_at.is_null()
+                                     & (Note.written_at >= start) & (Note.written_at < end))
+                 .order_by(Note.written_at.desc()))
+    return render_template("notes/index.html", months=months, month=month, notes=notes,
+                           deleted=session.pop("deleted_note", None))
+
+
+@bp.route("/notes/<note_id>/edit", methods=["GET", "POST"])
+@roles_required("client")
+def edit(note_id):
+    """Change a note's text, kind, topic or weight."""
+    note = note_or_404(current_user, note_id)
+    if request.method == "POST":
+        data, errors = load_note_form(partial=True)
+        if not errors:
+            data.pop("id", None)
+            update_note(note, data)
+            flash(_("なおしました。"))
+            return redirect(url_for(".index"))
+        return render_template("notes/write.html", form=posted_form() | {"id": note.id},
+                               errors=errors, examples=EXAMPLES, editing=True, note=note), 422
+    return render_template("notes/write.html", form=note_form(note), errors={},
+                           examples=EXAMPLES, editing=True, note=note)
+
+
+@bp.post("/notes/<note_id>/toggle/<what>")
+@roles_required("client")
+def toggle(note_id, what):
+    """Switch private/shared or employer sharing with one tap."""
+    note = note_or_404(current_user, note_id)
+    if what == "private":
+        update_note(note, {"visibility": "shared" if note.visibility == "private" else "private"})
+        flash(_("支援員に見せないメモにしました。") if note.visibility == "private"
+              else _("支援員に見せるメモにしました。"))
+    elif what == "employer":
+        update_note(note, {"share_with_employer": not note.share_with_employer})
+        flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
+              else _("会社には伝えないメモにしました。"))
+    return redirect(url_for(".index", month=request.form.get("month")))
+
+
+@bp.route("/notes/<note_id>/delete", methods=["GET", "POST"])
+@roles_required("client")
+def delete(note_id):
+    """Ask first, then delete; the next page offers to undo."""
+    note = note_or_404(current_user, note_id)
+    if request.method == "POST":
+        delete_note(note)
+        session["deleted_note"] = note.id
+        return redirect(url_for(".index"))
+    return render_template("notes/delete.html", note=note)
+
+
+@bp.post("/notes/<note_id>/restore")
+@roles_required("client")
+def restore(note_id):
+    """Undo the last deletion."""
+    session.pop("deleted_note", None)
+    if restore_note(note_id, current_user):
+        flash(_("もとにもどしました。"))
+    return redirect(url_for(".index"))

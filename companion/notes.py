@@ -1,0 +1,193 @@
+"""Notes: creating them idempotently, changing them, and the notes API."""
+from datetime import datetime
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import IntegrityError
+
+from .access import client_or_404, log_access, note_or_404, notes_for, roles_required
+from .api import ApiError, bp as api, load
+from .db import database
+from .models import Note, utcnow
+from .openapi import doc
+from .schemas import NoteQuerySchema, NoteSchema
+
+CONTENT = ("kind", "topic", "weight", "body", "visibility", "share_with_employer", "written_at")
+MAX_STARS = 3
+
+
+def prepare(data, creating):
+    """Fill the defaults a new note gets and normalise what came in."""
+    if creating:
+        data.setdefault("share_with_employer", data["kind"] == "for_employer")
+        if data["kind"] == "worry":
+            data["weight"] = data.get("weight") or "small"
+    if data.get("kind") and data["kind"] != "worry":
+        data["weight"] = None
+    if "id" in data:
+        data["id"] = str(data["id"])
+    return data
+
+
+def same_content(note, data):
+    """True when a retried create carries what is already stored."""
+    for key in CONTENT:
+        if key in data and getattr(note, key) != data[key]:
+            return False
+    return True
+
+
+def create_note(client, data):
+    """Store a note once: return (note, created). A known id with other content is a conflict."""
+    data = prepare(dict(data), creating=True)
+    data.pop("starred", None)
+    if "id" in data:
+        existing = Note.get_or_none(Note.id == data["id"])
+        if existing is not None:
+            if existing.client_id == client.id and existing.deleted_at is None \
+                    and same_content(existing, data):
+                return existing, False
+            raise ApiError(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
+    now = utcnow()
+    sent = dict(data)
+    data.setdefault("written_at", now)
+    try:
+        with database.atomic():
+            return Note.create(client=client.id, received_at=now, updated_at=now, **data), True
+    except IntegrityError:
+        # A simultaneous retry of the same note won the race for its id.
+        existing = Note.get_or_none(Note.id == data.get("id"))
+        if existing is not None and existing.client_id == client.id and same_content(existing, sent):
+            return existing, False
+        raise ApiError(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
+
+
+def update_note(note, data):
+    """Apply a client's change to their own note."""
+    data = prepare(dict(data), creating=False)
+    data.pop("id", None)
+    starred = data.pop("starred", None)
+    if "kind" in data and data["kind"] == "worry" and not (data.get("weight") or note.weight):
+        data["weight"] = "small"
+    if starred is True and note.starred_at is None:
+        stars = (Note.select().where((Note.client == note.client_id) & Note.starred_at.is_null(False)
+                                     & Note.deleted_at.is_null() & Note.state.in_(("open", "carried")))
+                 .count())
+        if stars >= MAX_STARS:
+            raise ApiError(409, _("いちばん話したいことは3つまでです。"))
+        note.starred_at = utcnow()
+    elif starred is False:
+        note.starred_at = None
+    for key, value in data.items():
+        setattr(note, key, value)
+    note.updated_at = utcnow()
+    note.save()
+    return note
+
+
+def delete_note(note):
+    """Take a note out of every list; a meeting's frozen copy stays in its record."""
+    note.deleted_at = utcnow()
+    note.starred_at = None
+    note.save()
+
+
+def restore_note(note_id, client):
+    """Undo a deletion by the client who made it."""
+    note = Note.get_or_none((Note.id == note_id) & (Note.client == client.id)
+                            & Note.deleted_at.is_null(False))
+    if note is not None:
+        note.deleted_at = None
+        note.save()
+    return note
+
+
+def month_bounds(month):
+    """The first moment of a YYYY-MM month and of the next one."""
+    year, mon = (int(part) for part in month.split("-"))
+    start = datetime(year, mon, 1)
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1)
+    return start, end
+
+
+def filtered(query, args):
+    """Apply the list filters to a note query."""
+    if args.get("kind"):
+        query = query.where(Note.kind == args["kind"])
+    if args.get("topic"):
+        query = query.where(Note.topic == args["topic"])
+    if args.get("state"):
+        query = query.where(Note.state == args["state"])
+    if args.get("month"):
+        start, end = month_bounds(args["month"])
+        query = query.where((Note.written_at >= start) & (Note.written_at < end))
+    return query.order_by(Note.written_at.desc())
+
+
+def subject(args):
+    """The client whose notes are asked for: oneself, or client_id for staff."""
+    if current_user.role == "client":
+        if args.get("client_id") not in (None, current_user.id):
+            raise ApiError(404)
+        return current_user._get_current_object()
+    if args.get("client_id") is None:
+        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
+    return client_or_404(current_user, args["client_id"])
+
+
+def dump(note):
+    """A note as JSON, with the client's id."""
+    return NoteSchema().dump(note) | {"starred": note.starred_at is not None}
+
+
+@api.get("/notes")
+@doc("List notes", query=NoteQuerySchema, response=NoteSchema, many=True)
+@roles_required("client", "supporter", "manager")
+def list_notes():
+    """Notes of oneself, or the shared notes of a client one supports."""
+    args = load(NoteQuerySchema(), request.args.to_dict())
+    client = subject(args)
+    notes = list(filtered(notes_for(current_user, client), args))
+    log_access(current_user, client, "notes")
+    return jsonify([dump(n) for n in notes])
+
+
+@api.post("/notes")
+@doc("Create a note (idempotent by id)", body=NoteSchema, response=NoteSchema, status=201)
+@roles_required("client")
+def create():
+    """Create a note; the same id and content again answers 200 and stores nothing new."""
+    data = load(NoteSchema(partial=("starred", "agenda_choice")))
+    note, created = create_note(current_user, data)
+    return jsonify(dump(note)), 201 if created else 200
+
+
+@api.get("/notes/<note_id>")
+@doc("Read a note", response=NoteSchema)
+@roles_required("client", "supporter", "manager")
+def read(note_id):
+    """One note."""
+    note = note_or_404(current_user, note_id)
+    log_access(current_user, note.client, "note", note.id)
+    return jsonify(dump(note))
+
+
+@api.patch("/notes/<note_id>")
+@doc("Change a note", body=NoteSchema(partial=True), response=NoteSchema)
+@roles_required("client")
+def update(note_id):
+    """Change one's own note."""
+    note = note_or_404(current_user, note_id)
+    data = load(NoteSchema(partial=True))
+    return jsonify(dump(update_note(note, data)))
+
+
+@api.delete("/notes/<note_id>")
+@doc("Delete a note", status=204, empty=True)
+@roles_required("client")
+def delete(note_id):
+    """Delete one's own note."""
+    delete_note(note_or_404(current_user, note_id))
+    return "", 204
+

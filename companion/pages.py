@@ -1,0 +1,53 @@
+"""Home and settings: the pages every role starts from."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .access import visible_clients
+from .i18n import LANGUAGES
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Each role's starting page."""
+    if current_user.role == "client":
+        from .note_pages import client_home
+        return client_home()
+    if current_user.role == "manager":
+        return redirect(url_for("accounts.index"))
+    clients = visible_clients(current_user).order_by(current_user.__class__.display_name)
+    return render_template("pages/supporter_home.html", clients=clients)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Language, furigana and password."""
+    user = current_user._get_current_object()
+    if request.method == "POST":
+        locale = request.form.get("locale")
+        if locale in LANGUAGES:
+            user.locale = locale
+        user.furigana = request.form.get("furigana") == "on"
+        user.save()
+        flash(_("設定を保存しました。"))
+        return redirect(url_for("pages.settings"))
+    return render_template("pages/settings.html")
+
+
+@bp.app_context_processor
+def _navigation():
+    """The menu for the signed-in person's role."""
+    def nav_items():
+        role = current_user.role
+        items = [("pages.home", _("ホーム"))]
+        if role == "client":
+            items.append(("notes.index", _("メモ")))
+        if role in ("supporter", "manager"):
+            items.append(("accounts.index", _("アカウント")))
+        items.append(("pages.settings", _("設定")))
+        return items
+    return {"nav_items": nav_items}

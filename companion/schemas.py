@@ -1,0 +1,231 @@
+"""marshmallow schemas shared by the JSON API and the HTML forms."""
+from datetime import timezone
+
+from flask_babel import gettext
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .models import (
+    AGENDA_CHOICES, LOCALES, NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
+)
+
+
+class _l(str):
+    """A message kept as its Japanese msgid and translated whenever it is shown.
+
+    marshmallow formats str messages and wraps anything else as a list, so a str
+    subclass is the one lazy form that survives its error handling.
+    """
+
+    def __str__(self):
+        return gettext(str.__str__(self))
+
+    def format(self, *args, **kwargs):
+        return str(self).format(*args, **kwargs)
+
+
+class UTCDateTime(fields.DateTime):
+    """Stored naive UTC; sent as ISO 8601 with Z; any offset accepted and turned into UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        return moment
+
+
+def messages(**extra):
+    """Field error messages in the reader's language."""
+    base = {
+        "required": _l("この項目を入れてください。"),
+        "null": _l("この項目を入れてください。"),
+        "invalid": _l("形が正しくありません。"),
+    }
+    base.update(extra)
+    return base
+
+
+def text(max_length, required=False, **kwargs):
+    """A text field whose length is checked with a message in the reader's language."""
+    return fields.String(
+        required=required,
+        validate=validate.Length(max=max_length, error=_l("{max}文字以内にしてください。")),
+        error_messages=messages(), **kwargs)
+
+
+def choice(values, **kwargs):
+    """A text field that accepts one of values."""
+    return fields.String(
+        validate=validate.OneOf(values, error=_l("えらべるものから選んでください。")),
+        error_messages=messages(), **kwargs)
+
+
+def not_blank(value):
+    """Refuse text that is only spaces."""
+    if not value.strip():
+        raise ValidationError(str(_l("なにか書いてください。")))
+
+
+class BaseSchema(Schema):
+    """Unknown fields are refused, with a message in the reader's language."""
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {
+        "unknown": _l("この項目は使えません。"),
+        "type": _l("データの形が正しくありません。"),
+    }
+
+
+def plain(errors):
+    """marshmallow's errors with lazy messages turned into plain text."""
+    if isinstance(errors, dict):
+        return {str(k): plain(v) for k, v in errors.items()}
+    if isinstance(errors, (list, tuple)):
+        return [plain(v) for v in errors]
+    return str(errors)
+
+
+class LoginSchema(BaseSchema):
+    login = text(80, required=True)
+    password = text(200, required=True)
+    remember = fields.Boolean(load_default=False, error_messages=messages())
+
+
+class UserSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    login = fields.String(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    locale = choice(LOCALES)
+    furigana = fields.Boolean(error_messages=messages())
+
+
+class MeSchema(UserSchema):
+    csrf_token = fields.String(dump_only=True)
+
+
+class SessionSchema(BaseSchema):
+    user = fields.Nested(UserSchema, allow_none=True, dump_only=True)
+    csrf_token = fields.String(dump_only=True)
+
+
+class ErrorSchema(BaseSchema):
+    class Body(BaseSchema):
+        code = fields.String(required=True)
+        message = fields.String(required=True)
+        fields = fields.Dict()
+    error = fields.Nested(Body, required=True)
+
+
+__all__ = ["ValidationError"]
+
+
+def form_load(schema, form):
+    """Validate an HTML form with the same schema the API uses.
+
+    Empty inputs count as absent, as a browser sends every field.
+    Returns (data, errors); errors maps field names to plain messages.
+    """
+    data = {}
+    for key in form.keys():
+        if key == "csrf_token" or key not in schema.fields:
+            continue
+        values = [v for v in form.getlist(key) if v.strip() != ""]
+        if values:
+            data[key] = values[0] if len(values) == 1 else values
+    try:
+        return schema.load(data), {}
+    except ValidationError as exc:
+        return None, {k: " ".join(v) if isinstance(v, list) else str(v)
+                      for k, v in plain(exc.messages).items()}
+
+
+class AccountSchema(BaseSchema):
+    login = fields.String(required=True, error_messages=messages(), validate=validate.Regexp(
+        r"^[a-z0-9][a-z0-9._-]{2,39}$",
+        error=_l("ログインIDは半角の小文字・数字・._- で3〜40文字にしてください。")))
+    display_name = text(100, required=True)
+    role = choice(("client", "supporter"), load_default="client")
+    supporter_id = fields.Integer(error_messages=messages())
+    hire_date = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    employer_name = text(200)
+    job_title = text(200)
+    certificate_valid_from = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    certificate_valid_to = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    office_phone = text(40)
+
+
+class NoteSchema(BaseSchema):
+    """A note as the client writes it and as the API returns it."""
+    id = fields.UUID(error_messages=messages(invalid=_l("IDの形が正しくありません。")))
+    kind = choice(NOTE_KINDS, required=True)
+    topic = choice(NOTE_TOPICS, allow_none=True)
+    weight = choice(NOTE_WEIGHTS, allow_none=True)
+    body = fields.String(required=True, error_messages=messages(), validate=[
+        validate.Length(max=1000, error=_l("{max}文字以内にしてください。")),
+        not_blank])
+    visibility = choice(VISIBILITIES, load_default="shared")
+    share_with_employer = fields.Boolean(error_messages=messages())
+    written_at = UTCDateTime(error_messages=messages(invalid=_l("日時の形が正しくありません。")))
+    agenda_choice = choice(AGENDA_CHOICES)
+    starred = fields.Boolean(error_messages=messages())
+    client_id = fields.Integer(dump_only=True)
+    received_at = UTCDateTime(dump_only=True)
+    updated_at = UTCDateTime(dump_only=True)
+    state = fields.String(dump_only=True)
+    carried_count = fields.Integer(dump_only=True)
+    urgent = fields.Boolean(dump_only=True, attribute="is_urgent")
+
+    @validates_schema
+    def _weight_for_worries_only(self, data, **kwargs):
+        if data.get("weight") and data.get("kind", "worry") != "worry":
+            raise ValidationError(str(_l("重さは「困ったこと」だけにつけられます。")), "weight")
+
+
+class NoteQuerySchema(BaseSchema):
+    """Filters for the list of notes."""
+    kind = choice(NOTE_KINDS)
+    topic = choice(NOTE_TOPICS)
+    state = choice(NOTE_STATES)
+    month = fields.String(error_messages=messages(), validate=validate.Regexp(
+        r"^\d{4}-(0[1-9]|1[0-2])$", error=_l("月は YYYY-MM の形で入れてください。")))
+    client_id = fields.Integer(error_messages=messages())
+
+
+def scale(**kwargs):
+    """A 1–5 tap scale of the daily check-in."""
+    return fields.Integer(allow_none=True, error_messages=messages(), validate=validate.Range(
+        min=1, max=5, error=_l("1から5までで選んでください。")), **kwargs)
+
+
+class CheckInSchema(BaseSchema):
+    """Today's condition: three taps and an optional short comment."""
+    day = fields.Date(dump_only=True)
+    mood = scale()
+    body = scale()
+    sleep = scale()
+    comment = text(200)
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not any(data.get(k) for k in ("mood", "body", "sleep", "comment")):
+            raise ValidationError(str(_l("どれか1つを選んでください。")), "mood")
+
+
+class CheckInQuerySchema(BaseSchema):
+    """A date range of check-ins."""
+    from_ = fields.Date(data_key="from", error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    to = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    client_id = fields.Integer(error_messages=messages())
+
+
+class AccessLogSchema(BaseSchema):
+    actor = fields.String(dump_only=True, attribute="actor.display_name")
+    what = fields.String(dump_only=True)
+    target = fields.String(dump_only=True)
+    at = UTCDateTime(dump_only=True)

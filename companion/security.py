@@ -1,0 +1,50 @@
+"""Protection on every response: CSRF, login rate limits and security headers."""
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[],
+                  headers_enabled=True)
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app):
+    """Turn on CSRF protection, the rate limiter and the headers."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @app.after_request
+    def _headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "same-origin"
+        h["X-Frame-Options"] = "DENY"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint == "static":
+            h["Cache-Control"] = "no-cache"
+        else:
+            # Pages and API answers may hold personal notes: never store them.
+            h["Cache-Control"] = "no-store"
+            h["Pragma"] = "no-cache"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            h["Strict-Transport-Security"] = "max-age=31536000"
+        return response

@@ -1,0 +1,154 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when a URL is given), people, logins."""
+import logging
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from companion import create_app, db
+from companion.models import Assignment, ClientProfile, Office, User
+
+PG_URL = os.environ.get("COMPANION_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+# One hash for everyone: hashing is deliberately slow.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def reset_postgres(url):
+    """Empty the test database's public schema."""
+    database = db.make_database(url)
+    with database.connection_context():
+        database.execute_sql("DROP SCHEMA public CASCADE")
+        database.execute_sql("CREATE SCHEMA public")
+    database.close_all()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on a fresh, migrated database."""
+    url = PG_URL or "sqlite:///" + str(tmp_path / "test.sqlite3")
+    if PG_URL:
+        reset_postgres(PG_URL)
+    os.environ["COMPANION_INSTANCE_PATH"] = str(tmp_path / "instance")
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-" + tmp_path.name})
+    db.migrate()
+    yield app
+    if PG_URL:
+        db.database.obj.close_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(office, role, login, name=None, supporter=None, **profile):
+    """Create an active person with the test password."""
+    user = User.create(office=office, role=role, login=login, display_name=name or login,
+                       password_hash=PASSWORD_HASH)
+    if role == "client":
+        ClientProfile.create(user=user, **profile)
+        if supporter is not None:
+            Assignment.create(client=user, supporter=supporter)
+    return user
+
+
+@pytest.fixture
+def people(app):
+    """Two offices: A with a manager, two supporters and a client each; B with one of each."""
+    with db.database.connection_context():
+        a = Office.create(name="事業所A", phone="03-0000-0001")
+        b = Office.create(name="事業所B", phone="03-0000-0002")
+        found = {"office_a": a, "office_b": b}
+        found["manager"] = make_user(a, "manager", "manager")
+        found["supporter"] = make_user(a, "supporter", "supporter")
+        found["other_supporter"] = make_user(a, "supporter", "other-supporter")
+        found["client"] = make_user(a, "client", "client", "佐藤 みのり", found["supporter"],
+                                    office_phone="03-1111-2222")
+        found["other_client"] = make_user(a, "client", "other-client", None, found["other_supporter"])
+        found["manager_b"] = make_user(b, "manager", "manager-b")
+        found["supporter_b"] = make_user(b, "supporter", "supporter-b")
+        found["client_b"] = make_user(b, "client", "client-b", None, found["supporter_b"])
+    return found
+
+
+def csrf_token(client):
+    """A CSRF token for the client's current session."""
+    return client.get("/api/v1/session").get_json()["csrf_token"]
+
+
+def form_token(html):
+    """The CSRF token embedded in a page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Auth:
+    """Log a test client in and out, the way a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def login(self, login, password=PASSWORD, remember=False):
+        token = form_token(self.client.get("/login").get_data(as_text=True))
+        response = self.client.post("/login", data={
+            "login": login, "password": password, "csrf_token": token,
+            **({"remember": "1"} if remember else {})})
+        self.token = csrf_token(self.client)
+        return response
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+    def headers(self):
+        return {"X-CSRF-Token": self.token or csrf_token(self.client)}
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers=self.headers(), **kwargs)
+
+    def put(self, url, **kwargs):
+        return self.client.put(url, headers=self.headers(), **kwargs)
+
+    def patch(self, url, **kwargs):
+        return self.client.patch(url, headers=self.headers(), **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self.headers(), **kwargs)
+
+    def form(self, url, data=None, page=None):
+        """Post a form with the token taken from page (or from url's own page)."""
+        html = self.client.get(page or url).get_data(as_text=True)
+        return self.client.post(url, data={**(data or {}), "csrf_token": form_token(html)})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements peewee runs inside the block."""
+    seen = []
+
+    class Collector(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("peewee")
+    handler = Collector(level=logging.DEBUG)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
