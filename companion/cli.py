@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import run_simple
 
 from . import create_app, db
 
@@ -49,7 +50,8 @@ def demo(host, port, no_serve):
         click.echo(f"  {role:<10} {login:<12} {name}")
     if not no_serve:
         click.echo(f"Open http://{host}:{port}/ in a browser.")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # Flask refuses app.run() inside its own CLI; serve with werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 @click.command("create-user")

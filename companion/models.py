@@ -163,3 +163,79 @@ class AccessLog(BaseModel):
 
 
 NOTE_MODELS = [Note, CheckIn, AccessLog]
+
+
+MEETING_MODES = ("in_person", "online", "workplace_visit", "three_party")
+MEETING_STATES = ("scheduled", "in_progress", "closed", "cancelled")
+ITEM_STATUSES = ("pending", "discussed", "resolved", "carry_over")
+ACTION_OWNERS = ("client", "supporter", "employer")
+
+
+class Meeting(BaseModel):
+    client = ForeignKeyField(User, backref="meetings", on_delete="CASCADE")
+    supporter = ForeignKeyField(User, null=True, backref="held_meetings", on_delete="SET NULL")
+    scheduled_at = DateTimeField()
+    mode = CharField(max_length=20, default="in_person")
+    state = CharField(max_length=12, default="scheduled")
+    started_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+    summary = TextField(default="")
+    # Highlights and condition as they were at the start (JSON): the record must not
+    # change when check-ins or notes change later.
+    snapshot = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "scheduled_at"), False),)
+
+
+class ActionItem(BaseModel):
+    client = ForeignKeyField(User, backref="action_items", on_delete="CASCADE")
+    meeting = ForeignKeyField(Meeting, null=True, backref="actions", on_delete="SET NULL")
+    text = TextField()
+    owner = CharField(max_length=10)
+    due = DateField(null=True)
+    done_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class TalkingPoint(BaseModel):
+    client = ForeignKeyField(User, backref="talking_points", on_delete="CASCADE")
+    author = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # Null until a meeting starts with it on the agenda; back to null when carried over.
+    meeting = ForeignKeyField(Meeting, null=True, backref="talking_points", on_delete="SET NULL")
+    system_code = CharField(max_length=40, null=True)
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+
+class AgendaItem(BaseModel):
+    """One line of a started meeting's agenda, with a copy of what it said then."""
+    meeting = ForeignKeyField(Meeting, backref="agenda_items", on_delete="CASCADE")
+    section = CharField(max_length=20)
+    position = IntegerField()
+    ref_type = CharField(max_length=10)
+    note = ForeignKeyField(Note, null=True, on_delete="SET NULL")
+    action = ForeignKeyField(ActionItem, null=True, on_delete="SET NULL")
+    point = ForeignKeyField(TalkingPoint, null=True, on_delete="SET NULL")
+    text = TextField()
+    kind = CharField(max_length=20, null=True)
+    topic = CharField(max_length=20, null=True)
+    weight = CharField(max_length=10, null=True)
+    carried_count = IntegerField(default=0)
+    written_at = DateTimeField(null=True)
+    owner = CharField(max_length=10, null=True)
+    due = DateField(null=True)
+    done = BooleanField(default=False)
+    system_code = CharField(max_length=40, null=True)
+    status = CharField(max_length=12, default="pending")
+    outcome = TextField(default="")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("meeting", "position"), False),)
+
+
+MEETING_MODELS = [Meeting, ActionItem, TalkingPoint, AgendaItem]

@@ -1,6 +1,5 @@
 """The client's screens: Home, Write and My notes, as plain forms that work without JavaScript."""
 import uuid
-from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,11 +10,10 @@ from .api import ApiError
 from .checkins import todays
 from .copy import EXAMPLES
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
-from .notes import create_note, delete_note, restore_note, update_note
+from .notes import JST, create_note, delete_note, month_bounds, restore_note, update_note
 from .schemas import NoteSchema, form_load
 
 bp = Blueprint("notes", __name__)
-JST = timedelta(hours=9)
 
 
 def client_home():
@@ -101,9 +99,7 @@ def index():
         month = months[0][0] if months else None
     notes = []
     if month:
-        year, mon = (int(p) for p in month.split("-"))
-        start = datetime(year, mon, 1) - JST
-        end = datetime(year + (mon == 12), mon % 12 + 1, 1) - JST
+        start, end = month_bounds(month)
         notes = (Note.select().where((Note.client == current_user.id) & Note.deleted_at.is_null()
                                      & (Note.written_at >= start) & (Note.written_at < end))
                  .order_by(Note.written_at.desc()))

@@ -1,5 +1,5 @@
 """Notes: creating them idempotently, changing them, and the notes API."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from .models import Note, utcnow
 from .openapi import doc
 from .schemas import NoteQuerySchema, NoteSchema
 
+JST = timedelta(hours=9)
 CONTENT = ("kind", "topic", "weight", "body", "visibility", "share_with_employer", "written_at")
 MAX_STARS = 3
 
@@ -104,10 +105,12 @@ def restore_note(note_id, client):
 
 
 def month_bounds(month):
-    """The first moment of a YYYY-MM month and of the next one."""
+    """The first moment (stored UTC) of a YYYY-MM month in Japan time, and of the next one."""
+    # Months are the client's months: a note jotted at 08:00 on the 1st in Tokyo is
+    # still the previous day in UTC, and must not land in last month's list.
     year, mon = (int(part) for part in month.split("-"))
-    start = datetime(year, mon, 1)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1)
+    start = datetime(year, mon, 1) - JST
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1) - JST
     return start, end
 
 

@@ -7,6 +7,9 @@ from flask import current_app, jsonify
 
 from .schemas import ErrorSchema
 
+# What each path parameter looks like, so generated clients and fuzzers send real ones.
+PATH_PARAMS = {"note_id": {"type": "string", "format": "uuid"},
+               "day": {"type": "string", "format": "date"}}
 ERRORS = {"400": "bad_request", "401": "unauthorized", "404": "not_found",
           "409": "conflict", "413": "too_large", "422": "validation_error", "429": "rate_limited"}
 
@@ -32,8 +35,9 @@ def schema_name(schema):
 def operation(info, path_params):
     """One OpenAPI operation from a view's declaration."""
     op = {"summary": info["summary"], "responses": {}}
-    params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-              for name in path_params]
+    params = [{"in": "path", "name": name, "required": True,
+               "schema": PATH_PARAMS.get(name, {"type": "string"})}
+              for name in sorted(path_params)]
     if info["query"] is not None:
         params.append({"in": "query", "schema": info["query"]})
     if params:

@@ -193,7 +193,7 @@ class NoteQuerySchema(BaseSchema):
     topic = choice(NOTE_TOPICS)
     state = choice(NOTE_STATES)
     month = fields.String(error_messages=messages(), validate=validate.Regexp(
-        r"^\d{4}-(0[1-9]|1[0-2])$", error=_l("月は YYYY-MM の形で入れてください。")))
+        r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", error=_l("月は YYYY-MM の形で入れてください。")))
     client_id = fields.Integer(error_messages=messages())
 
 

@@ -152,3 +152,8 @@ def count_queries():
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
+
+
+def pytest_report_header(config):
+    """Say which database engine this run uses, so a CI log shows both passes."""
+    return f"companion database: {'PostgreSQL ' + PG_URL.split('@')[-1] if PG_URL else 'SQLite (a fresh file per test)'}"
