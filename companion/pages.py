@@ -48,6 +48,8 @@ def _navigation():
             items.append(("notes.index", _("メモ")))
         if role in ("supporter", "manager"):
             items.append(("accounts.index", _("アカウント")))
+        if role == "manager":
+            items.append(("admin.access_log", _("閲覧の記録")))
         items.append(("pages.settings", _("設定")))
         return items
     return {"nav_items": nav_items}
