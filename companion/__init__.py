@@ -53,7 +53,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from . import (
-        accounts, api, auth, checkins, clients, copy, db, errors, i18n, note_pages, notes, pages, security,
+        accounts, admin, api, auth, checkins, clients, copy, db, errors, i18n, note_pages, notes, pages, security,
         views,
     )
     db.init_app(app)
@@ -63,7 +63,7 @@ def create_app(test_config=None):
     auth.init_app(app)
     copy.init_app(app)
     views.init_app(app)
-    for module in (pages, auth, accounts, checkins, clients, note_pages, api):
+    for module in (pages, auth, accounts, admin, checkins, clients, note_pages, api):
         app.register_blueprint(module.bp)
     from . import cli
     cli.init_app(app)
