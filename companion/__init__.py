@@ -63,8 +63,14 @@ def create_app(test_config=None):
     auth.init_app(app)
     copy.init_app(app)
     views.init_app(app)
+    from . import meeting_api, meeting_pages, prepare  # noqa: F401 (meeting_api adds API routes)
+    for module in (meeting_pages, prepare):
+        app.register_blueprint(module.bp)
     for module in (pages, auth, accounts, admin, checkins, clients, note_pages, api):
         app.register_blueprint(module.bp)
+    from . import furigana, pwa
+    furigana.init_app(app)
+    app.register_blueprint(pwa.bp)
     from . import cli
     cli.init_app(app)
     return app

@@ -89,3 +89,44 @@ def log_access(actor, client, what, target=""):
     from .models import AccessLog
     if actor.id != client.id:
         AccessLog.create(actor=actor.id, client=client.id, what=what, target=str(target or ""))
+
+
+def _int_or_404(value):
+    """A path id as an int the database can hold; anything else is simply not found."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        abort(404)
+    if not 0 < number < 2**31:
+        abort(404)
+    return number
+
+
+def meeting_or_404(user, meeting_id):
+    """A meeting of a client user may see (its client loaded), else 404.
+
+    Staff who may see the client may also run its meetings: the assigned supporter
+    and the office's manager. Views that change a meeting also require a staff role.
+    """
+    from .models import Meeting
+    meeting = (Meeting.select(Meeting, User).join(User, on=(Meeting.client == User.id))
+               .where((Meeting.id == _int_or_404(meeting_id))
+                      & User.id.in_(visible_clients(user).select(User.id)))
+               .first())
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def agenda_item_or_404(user, item_id):
+    """An agenda item of a meeting user may see (meeting and client loaded), else 404."""
+    from .models import AgendaItem, Meeting
+    item = (AgendaItem.select(AgendaItem, Meeting, User)
+            .join(Meeting, on=(AgendaItem.meeting == Meeting.id))
+            .join(User, on=(Meeting.client == User.id))
+            .where((AgendaItem.id == _int_or_404(item_id))
+                   & User.id.in_(visible_clients(user).select(User.id)))
+            .first())
+    if item is None:
+        abort(404)
+    return item

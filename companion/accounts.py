@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from peewee import IntegrityError
 
 from . import auth
 from .access import active_assignment, roles_required, visible_clients
@@ -63,20 +64,25 @@ def create():
         supporter = supporters_of_office().where(User.id == data["supporter_id"]).first()
         if supporter is None:
             errors = {"supporter_id": _("えらべるものから選んでください。")}
-    if errors:
-        accounts = manageable(current_user).order_by(User.role, User.display_name)
-        return render_template("accounts/index.html", accounts=accounts, errors=errors,
-                               supporters=supporters_of_office(), form=request.form), 422
-    with database.atomic():
-        user = User.create(office=current_user.office_id, role=data["role"],
-                           login=data["login"], display_name=data["display_name"],
-                           locale=current_user.locale)
-        if user.role == "client":
-            ClientProfile.create(user=user, **{k: data[k] for k in PROFILE_FIELDS if k in data})
-            if supporter:
-                Assignment.create(client=user, supporter=supporter)
-        token = auth.issue_invitation(user, current_user.id)
-    return invitation_page(user, token)
+    if not errors:
+        try:
+            with database.atomic():
+                user = User.create(office=current_user.office_id, role=data["role"],
+                                   login=data["login"], display_name=data["display_name"],
+                                   locale=current_user.locale)
+                if user.role == "client":
+                    ClientProfile.create(user=user, **{k: data[k] for k in PROFILE_FIELDS
+                                                       if k in data})
+                    if supporter:
+                        Assignment.create(client=user, supporter=supporter)
+                token = auth.issue_invitation(user, current_user.id)
+            return invitation_page(user, token)
+        except IntegrityError:
+            # Someone else took the login between the check above and this insert.
+            errors = {"login": _("このログインIDはもう使われています。")}
+    accounts = manageable(current_user).order_by(User.role, User.display_name)
+    return render_template("accounts/index.html", accounts=accounts, errors=errors,
+                           supporters=supporters_of_office(), form=request.form), 422
 
 
 def invitation_page(user, token):
@@ -103,8 +109,8 @@ def show(user_id):
 def reissue(user_id):
     """A new one-time link: how a forgotten password is reset."""
     account = account_or_404(user_id)
-    if account.id == current_user.id:
-        abort(404)
+    if account.id == current_user.id or not account.active:
+        abort(404)  # a stopped account gets a link once it is active again
     token = auth.issue_invitation(account, current_user.id)
     return invitation_page(account, token)
 
@@ -135,8 +141,16 @@ def assign(user_id):
         flash(_("えらべるものから選んでください。"), "error")
         return redirect(url_for(".show", user_id=account.id))
     with database.atomic():
-        (Assignment.update(ends_on=today() - timedelta(days=1))
-         .where((Assignment.client == account.id) & active_assignment()).execute())
-        Assignment.create(client=account, supporter=supporter, starts_on=today())
+        current = list(Assignment.select().where(
+            (Assignment.client == account.id) & active_assignment()))
+        if [a.supporter_id for a in current] != [supporter.id]:
+            for assignment in current:
+                if assignment.starts_on >= today():
+                    # Replaced on the day it began: it never took effect.
+                    assignment.delete_instance()
+                else:
+                    assignment.ends_on = today() - timedelta(days=1)
+                    assignment.save()
+            Assignment.create(client=account, supporter=supporter, starts_on=today())
     flash(_("%(name)sさんの担当にしました。", name=supporter.display_name))
     return redirect(url_for(".show", user_id=account.id))

@@ -18,6 +18,8 @@ Rules where DESIGN is silent:
 - Actions and talking points created after the cutoff belong to the next meeting. Without
   a previous meeting, "done since the previous meeting" means done in the window.
 - Only worries become wins when marked `sorted`; a worry's missing weight reads as `small`.
+- A check-in may leave a scale blank (None): that scale skips the day in its mean, days
+  logged and series; the day still counts as activity for `quiet`.
 - `to_dict` writes naive UTC datetimes as ISO 8601 with a trailing 'Z', so browsers
   never read them as local time.
 """
@@ -93,9 +95,9 @@ class AgendaPoint:
 @dataclass(frozen=True)
 class AgendaCheckIn:
     day: date
-    mood: int
-    body: int
-    sleep: int
+    mood: int | None
+    body: int | None
+    sleep: int | None
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ def _days(checkins, first_excluded: date, last: date) -> list[AgendaCheckIn]:
 
 def _mean(checkins, scale: str) -> Fraction | None:
     """Return the exact mean of one scale, or None without check-ins."""
-    values = [getattr(c, scale) for c in checkins]
+    values = [getattr(c, scale) for c in checkins if getattr(c, scale) is not None]
     return Fraction(sum(values), len(values)) if values else None
 
 
@@ -295,8 +297,8 @@ def _condition(checkins, start: datetime, end: datetime) -> Condition:
             name=name,
             mean=_round1(_mean(current, name)),
             previous_mean=_round1(_mean(previous, name)),
-            days_logged=len(current),
-            series=tuple((c.day, getattr(c, name)) for c in current),
+            days_logged=sum(1 for c in current if getattr(c, name) is not None),
+            series=tuple((c.day, getattr(c, name)) for c in current if getattr(c, name) is not None),
         )
         for name in SCALES
     ))
@@ -308,9 +310,11 @@ def _condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]
     recent = _days(checkins, last - fortnight, last)
     before = _days(checkins, last - 2 * fortnight, last - fortnight)
     # Exact fractions: a float mean can miss a drop of exactly 1.0 by rounding.
-    dropping = next((name for name in SCALES if recent and before
+    dropping = next((name for name in SCALES
+                     if None not in (_mean(before, name), _mean(recent, name))
                      and _mean(before, name) - _mean(recent, name) >= 1), None)
-    low_days = sum(1 for c in _days(checkins, start.date(), last) if c.mood <= LOW_MOOD)
+    low_days = sum(1 for c in _days(checkins, start.date(), last)
+                   if c.mood is not None and c.mood <= LOW_MOOD)
     if dropping or low_days >= LOW_MOOD_DAYS_MIN:
         return [Highlight("condition_drop", low_days, scale=dropping)]
     return []

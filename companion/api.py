@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: shared helpers, the session and the person signed in."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, session
 from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
@@ -67,11 +67,12 @@ def session_create():
 
 @bp.delete("/session")
 @doc("Log out everywhere", status=204, empty=True)
-@login_required
 def session_delete():
-    """Log out everywhere."""
-    auth.end_all_sessions(current_user._get_current_object())
-    logout_user()
+    """Log out everywhere; already logged out is fine too, so a retried logout succeeds."""
+    if current_user.is_authenticated:
+        auth.end_all_sessions(current_user._get_current_object())
+    session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
     return "", 204
 
 

@@ -10,7 +10,9 @@ from flask import (
     session, url_for,
 )
 from flask_babel import gettext as _
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import (
+    COOKIE_NAME, LoginManager, current_user, login_required, login_user, logout_user,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .models import Invitation, User, utcnow
@@ -93,15 +95,20 @@ def attempt_login(login, password, remember):
              login[:80], request.remote_addr, "ok" if ok else "refused")
     if not ok:
         return None
-    # A fresh session at login: nothing planted before it survives.
+    # A fresh session at login: nothing planted before it survives, not even an older
+    # remember-me cookie, which could otherwise bring back whoever set it.
     session.clear()
     login_user(user, remember=bool(remember), fresh=True)
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    if not remember and remembered in request.cookies:
+        session["_remember"] = "clear"
     return user
 
 
 def safe_next(target):
     """Return target if it is a path on this site, else the home page."""
-    if not target:
+    # Browsers drop tabs and newlines from URLs, and a newline can't go in a Location header.
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return url_for("pages.home")
     target = target.replace("\\", "/")
     parts = urlsplit(target)
@@ -137,8 +144,8 @@ def login():
 def logout():
     """Log out everywhere: every earlier cookie stops working."""
     end_all_sessions(current_user._get_current_object())
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
     flash(_("ログアウトしました。"))
     return redirect(url_for("auth.login"))
 
@@ -162,9 +169,9 @@ def issue_invitation(user, created_by=None):
 
 
 def find_invitation(token):
-    """The invitation for token if it is unused and unexpired, else None."""
+    """The invitation for token if it is unused, unexpired and for an active account, else None."""
     inv = Invitation.get_or_none(Invitation.token_hash == hash_token(token or ""))
-    if inv is None or inv.used_at is not None or inv.expires_at < utcnow():
+    if inv is None or inv.used_at is not None or inv.expires_at < utcnow() or not inv.user.active:
         return None
     return inv
 

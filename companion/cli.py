@@ -1,23 +1,29 @@
 """The `companion` command: demo, run, migrate, create-user, backup."""
+import os
 import sqlite3
-import sys
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import run_simple
 
 from . import create_app, db
 
 
+def make_cli():
+    """The `companion` command group over the app factory."""
+    group = FlaskGroup(create_app=create_app, add_default_commands=True,
+                       help="Companion: the monthly 作戦会議, prepared on the phone.")
+    for command in (demo, migrate, create_user, backup):
+        group.add_command(command)
+    return group
+
+
 def main():
     """Entry point of the console script."""
-    cli = FlaskGroup(create_app=create_app, add_default_commands=True,
-                     help="Companion: the monthly 作戦会議, prepared on the phone.")
-    for command in (demo, migrate, create_user, backup):
-        cli.add_command(command)
-    cli.main(prog_name="companion")
+    make_cli().main(prog_name="companion")
 
 
 def init_app(app):
@@ -61,19 +67,39 @@ def demo(host, port, no_serve):
 @click.option("--supporter", "supporter_login", default=None, help="Assign the client to this supporter.")
 @click.option("--office", "office_name", default=None, help="Office name (created if missing).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="The site's address, for the invitation link.")
 @with_appcontext
-def create_user(login, role, display_name, supporter_login, office_name, password_stdin):
+def create_user(login, role, display_name, supporter_login, office_name, password_stdin,
+                base_url):
     """Create an account; without a password, print an invitation URL."""
     from . import auth
     from .models import Assignment, ClientProfile, Office, User
-    db.migrate()
+    from .schemas import AccountSchema, ValidationError, plain
     login = login.strip().lower()
+    if supporter_login and role != "client":
+        raise click.ClickException("--supporter is for a client's account only")
+    # No request here to choose a language from: messages are in the default, Japanese.
+    with force_locale("ja"):
+        try:
+            AccountSchema(only=("login",)).load({"login": login})
+        except ValidationError as exc:
+            raise click.ClickException(" ".join(plain(exc.messages)["login"]))
+        password = None
+        if password_stdin:
+            password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+            problem = auth.password_problem(password, login)
+            if problem:
+                raise click.ClickException(problem)
+    db.migrate()
     with db.database.connection_context(), db.database.atomic():
         if User.select().where(User.login == login).exists():
             raise click.ClickException(f"the login {login!r} is taken")
         supporter = None
         if supporter_login:
-            supporter = User.get_or_none((User.login == supporter_login) & (User.role == "supporter"))
+            supporter = User.get_or_none((User.login == supporter_login.strip().lower())
+                                         & (User.role == "supporter")
+                                         & User.active)
             if supporter is None:
                 raise click.ClickException(f"no supporter with the login {supporter_login!r}")
         if supporter:
@@ -88,20 +114,15 @@ def create_user(login, role, display_name, supporter_login, office_name, passwor
             ClientProfile.create(user=user)
             if supporter:
                 Assignment.create(client=user, supporter=supporter)
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-            problem = auth.password_problem(password, login)
-            if problem:
-                raise click.ClickException(problem)
+        if password is not None:
             user.password_hash = generate_password_hash(password)
             user.save()
             click.echo(f"created {role} {login}")
         else:
             token = auth.issue_invitation(user)
-            base = current_app.config.get("SERVER_NAME") or "http://127.0.0.1:5000"
-            base = base if base.startswith("http") else "https://" + base
-            click.echo(f"created {role} {login}; invitation (valid 7 days):")
-            click.echo(f"{base}/invite/{token}")
+            days = current_app.config["INVITATION_DAYS"]
+            click.echo(f"created {role} {login}; invitation (valid {days} days):")
+            click.echo(f"{base_url.rstrip('/')}/invite/{token}")
 
 
 @click.command()
@@ -112,7 +133,11 @@ def backup(path):
     url = current_app.config["DATABASE_URL"]
     if not url.startswith("sqlite:///"):
         raise click.ClickException("for PostgreSQL use pg_dump, e.g. pg_dump -Fc DBNAME > companion.dump")
-    source = sqlite3.connect(url[len("sqlite:///"):])
+    database = url[len("sqlite:///"):]
+    if not os.path.isfile(database):
+        raise click.ClickException(f"no database at {database}")
+    source = sqlite3.connect(database)
+    db.create_private_file(path)
     target = sqlite3.connect(path)
     with target:
         source.backup(target)

@@ -21,8 +21,9 @@ def show(client_id):
                 .order_by(CheckIn.day.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
     log_access(current_user, client, "client_page")
+    from .meetings import next_meeting
     return render_template("clients/show.html", client=client, notes=notes,
-                           checkins=checkins, profile=profile)
+                           checkins=checkins, profile=profile, meeting=next_meeting(client))
 
 
 @bp.get("/settings/access-log")

@@ -1,6 +1,7 @@
 """Configuration read from COMPANION_* environment variables and the instance folder."""
 import os
 import secrets
+import tempfile
 
 ENV_PREFIX = "COMPANION_"
 
@@ -33,17 +34,27 @@ def defaults():
 
 
 def instance_secret(instance_path):
-    """Read the instance's secret key, creating it (mode 0600) on first start."""
+    """Read the instance's secret key, creating it (mode 0600) on first start.
+
+    Several app processes may start at once: the key is written to a private temporary
+    file and linked into place, so exactly one key wins and every process reads that one.
+    """
     path = os.path.join(instance_path, "secret_key")
-    try:
-        with open(path) as fh:
-            key = fh.read().strip()
-        if key:
-            return key
-    except FileNotFoundError:
-        pass
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+    while True:
+        try:
+            with open(path) as fh:
+                key = fh.read().strip()
+            if key:
+                return key
+            os.unlink(path)  # an empty file is left from before keys were written atomically
+        except FileNotFoundError:
+            pass
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process won; read its key
+        finally:
+            os.unlink(draft)

@@ -64,3 +64,73 @@ ACCESS = {
     "meeting": _l("面談の記録"),
     "report": _l("支援レポート"),
 }
+
+
+# The 作戦会議: meetings, agenda sections, outcomes. Keys are the codes in models/agenda.
+MODES = {
+    "in_person": _l("対面"),
+    "online": _l("オンライン"),
+    "workplace_visit": _l("職場訪問"),
+    "three_party": _l("三者面談(会社の人も)"),
+}
+
+MEETING_STATES = {
+    "scheduled": _l("予定"),
+    "in_progress": _l("面談中"),
+    "closed": _l("終わり"),
+    "cancelled": _l("中止"),
+}
+
+ITEM_STATUSES = {
+    "pending": _l("まだ"),
+    "discussed": _l("話した"),
+    "resolved": _l("解決した"),
+    "carry_over": _l("次回も話す"),
+}
+
+OWNERS = {
+    "client": _l("本人"),
+    "supporter": _l("支援員"),
+    "employer": _l("会社"),
+}
+
+SECTION_TITLES = {
+    "priorities": _l("いちばん話したいこと"),
+    "actions_review": _l("前回決めたこと"),
+    "condition": _l("今月の調子"),
+    "wins": _l("できたこと"),
+    "worries": _l("困ったこと・悩んでいること"),
+    "goals": _l("次の面談までに解決したいこと"),
+    "challenges": _l("やってみたいこと"),
+    "for_employer": _l("会社に伝えてほしいこと"),
+    "supporter_points": _l("支援員から"),
+}
+
+# Shown instead of a blank when a section is empty; %(example)s is one of EXAMPLES.
+SECTION_PROMPTS = {
+    "priorities": _l("★をつけたメモが、ここに出ます。いちばん話したいことを3つまで選べます。"),
+    "actions_review": _l("前回決めたことは、ありません。"),
+    "condition": _l("今日の調子の記録は、まだありません。"),
+    "wins": _l("まだありません。たとえば「%(example)s」のような小さなことでも大丈夫です。"),
+    "worries": _l("まだありません。たとえば「%(example)s」のようなことも、話してよいことです。"),
+    "goals": _l("まだありません。たとえば「%(example)s」。"),
+    "challenges": _l("まだありません。たとえば「%(example)s」。"),
+    "for_employer": _l("まだありません。たとえば「%(example)s」。会社に言いにくいことは、支援員から伝えられます。"),
+    "supporter_points": _l("支援員からの話は、ありません。"),
+}
+PROMPT_EXAMPLES = {"wins": "win", "worries": "worry", "goals": "goal", "challenges": "challenge",
+                   "for_employer": "for_employer"}
+
+HIGHLIGHTS = {
+    "topic_repeat": _l("「%(topic)s」の困ったことが%(count)d件あります。"),
+    "carried_often": _l("2回以上もちこしている話が%(count)d件あります。"),
+    "condition_drop": _l("「%(scale)s」が、前の14日より下がっています。"),
+    "low_mood": _l("気分が2以下の日が%(count)d日ありました。"),
+    "quiet": _l("%(count)d日のあいだ、メモも今日の調子もありません。"),
+    "sorted_itself": _l("自分で解決できた困ったことが%(count)d件あります。"),
+}
+
+SYSTEM_POINTS = {
+    "certificate_ending": _l("受給者証の期限が%(due)sです。更新の手続きを確かめましょう。"),
+    "support_ending": _l("定着支援は%(due)sで終わります。そのあとの相談先への引きつぎを考えましょう。"),
+}

@@ -16,6 +16,8 @@ def make_database(url):
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         path = url[len("sqlite:///"):]
+        if path != ":memory:" and os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            create_private_file(path)
         return SqliteDatabase(path, pragmas={
             "journal_mode": "wal",
             "foreign_keys": 1,
@@ -28,6 +30,17 @@ def make_database(url):
             params.pop("database"), max_connections=32, stale_timeout=300,
             timeout=10, **params)
     raise ValueError(f"COMPANION_DATABASE_URL: unsupported database {scheme!r}")
+
+
+def create_private_file(path):
+    """Create path readable by its owner only, unless it exists: the database holds personal notes.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def bind(url):

@@ -73,6 +73,7 @@ def seed():
     people = [(login, role, name) for login, role, name in STAFF] + [
         (c[0], "client", c[1]) for c in CLIENTS]
     if Office.select().where(Office.name == OFFICE).exists():
+        _seed_meetings()
         return people
     password = generate_password_hash(PASSWORD)
     with database.atomic():
@@ -96,5 +97,74 @@ def seed():
                             share_with_employer=(kind == "for_employer"))
             days = 10 if login == "takahashi" else 30
             CheckIn.insert_many(_checkins(client, days, n)).execute()
+    _seed_meetings()
     return people
+
+
+# login: [(days ago, kind, topic, weight, body, status at the meeting, outcome)]
+LAST_MEETING = {
+    "sato": [
+        (52, "worry", "health", "small", "通院の日は朝から緊張してしまう", "discussed",
+         "通院の日は午後から出勤できるか、上司に聞いてみる"),
+        (47, "worry", "workload", "medium", "品出しの量が多い日に、あせってミスが出る", "carry_over",
+         "量の多い曜日を記録して、次回いっしょに見る"),
+        (44, "win", None, None, "お客さんに売り場を聞かれて、案内できた", "discussed",
+         "お客さん対応が得意なことを会社にも伝える"),
+        (40, "goal", "health", None, "休けいの取り方を決めたい", "resolved", "11時と15時に5分休む"),
+    ],
+    "suzuki": [
+        (50, "worry", "relationships", "small", "先輩に話しかけるタイミングが分からない", "resolved",
+         "朝のあいさつのあとに、まとめて聞く"),
+        (45, "win", None, None, "電話の取りつぎができた", "discussed", "手順を自分でメモにした"),
+        (41, "challenge", "career", None, "パソコンの資格をとりたい", "carry_over", ""),
+    ],
+}
+# login: [(text, owner, days after the meeting it is due, done)]
+LAST_ACTIONS = {
+    "sato": [("通院の日の出勤時間を上司に相談する", "client", 14, False),
+             ("会社に、指示はメモでもらえるよう相談する", "supporter", 21, True)],
+    "suzuki": [("資格試験の日程を調べる", "client", 21, False),
+               ("電話の取りつぎ手順を紙にまとめてもらう", "employer", None, False)],
+}
+NEXT_MEETING = {"sato": (6, "in_person"), "tanaka": (3, "online"), "suzuki": (9, "workplace_visit")}
+SUMMARIES = {
+    "sato": "体調と仕事量の波を記録して、次回いっしょに見る。お客さん対応の強みを会社にも伝える。",
+    "suzuki": "質問のタイミングは解決。資格のことは次回くわしく。",
+}
+
+
+def _seed_meetings():
+    """Last month's closed meeting (sato, suzuki) and the next one for most clients, once."""
+    from . import meetings
+    from .models import ActionItem, AgendaItem, Meeting
+    clients = {u.login: u for u in User.select().where(User.login.in_([c[0] for c in CLIENTS]))}
+    if Meeting.select().where(Meeting.client.in_(list(clients.values()))).exists():
+        return
+    supporters = {c[0]: User.get(User.login == c[2]) for c in CLIENTS}
+    with database.atomic():
+        for n, (login, notes) in enumerate(LAST_MEETING.items()):
+            client, supporter = clients[login], supporters[login]
+            held = meetings.to_utc(today() - timedelta(days=32 + n), time(10, 0))
+            for ago, kind, topic, weight, body, _status, _outcome in notes:
+                written = datetime.combine(today() - timedelta(days=ago), time(3 + ago % 9, 15))
+                Note.create(client=client, kind=kind, topic=topic, weight=weight, body=body,
+                            written_at=written, received_at=written, updated_at=written)
+            CheckIn.insert_many([dict(row, day=row["day"] - timedelta(days=30))
+                                 for row in _checkins(client, 30, n + 3)]).execute()
+            meeting = Meeting.create(client=client, supporter=supporter, scheduled_at=held)
+            meeting = meetings.start(meeting, supporter, now=held)
+            outcomes = {body: (status, outcome) for *_, body, status, outcome in notes}
+            for item in AgendaItem.select().where(AgendaItem.meeting == meeting.id):
+                if item.text in outcomes:
+                    item.status, item.outcome = outcomes[item.text]
+                    item.save()
+            for text, owner, due, done in LAST_ACTIONS[login]:
+                ActionItem.create(client=client, meeting=meeting, text=text, owner=owner,
+                                  due=today() - timedelta(days=32) + timedelta(days=due)
+                                  if due else None, created_at=held,
+                                  done_at=held + timedelta(days=10) if done else None)
+            meetings.close(meeting, SUMMARIES[login], now=held + timedelta(hours=1))
+        for login, (days, mode) in NEXT_MEETING.items():
+            meetings.schedule(supporters[login], clients[login],
+                              meetings.to_utc(today() + timedelta(days=days), time(14, 0)), mode)
 

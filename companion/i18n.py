@@ -1,5 +1,5 @@
 """Languages: Japanese first, English complete; the choice lives on the account."""
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -9,6 +9,8 @@ DEFAULT = "ja"
 
 def select_locale():
     """The signed-in person's language, else the one picked on this device, else Japanese."""
+    if not has_request_context():
+        return DEFAULT
     if current_user and current_user.is_authenticated:
         return current_user.locale if current_user.locale in LANGUAGES else DEFAULT
     chosen = request.args.get("lang") or session.get("lang")

@@ -200,6 +200,10 @@ class ActionItem(BaseModel):
     done_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
+    @property
+    def done(self):
+        return self.done_at is not None
+
 
 class TalkingPoint(BaseModel):
     client = ForeignKeyField(User, backref="talking_points", on_delete="CASCADE")

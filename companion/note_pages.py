@@ -1,7 +1,7 @@
 """The client's screens: Home, Write and My notes, as plain forms that work without JavaScript."""
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from .access import note_or_404, roles_required
 from .api import ApiError
 from .checkins import todays
 from .copy import EXAMPLES
+from .meetings import next_meeting
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
 from .notes import JST, create_note, delete_note, month_bounds, restore_note, update_note
 from .schemas import NoteSchema, form_load
@@ -18,7 +19,8 @@ bp = Blueprint("notes", __name__)
 
 def client_home():
     """Home: the next meeting, the two big buttons and today's check-in."""
-    return render_template("notes/home.html", checkin=todays(current_user), meeting=None,
+    return render_template("notes/home.html", checkin=todays(current_user),
+                           meeting=next_meeting(current_user),
                            today_iso=today().isoformat())
 
 
@@ -39,16 +41,26 @@ def posted_form():
     form = request.form
     return {"id": form.get("id", ""), "kind": form.get("kind", "worry"),
             "topic": form.get("topic", ""), "weight": form.get("weight", "small"),
-            "body": form.get("body", ""), "visibility": form.get("visibility", "shared"),
+            "body": form.get("body", ""),
+            "visibility": "private" if form.get("private") == "on" else "shared",
             "share_with_employer": form.get("share_with_employer") == "on"}
 
 
 def load_note_form(partial=False):
-    """Validate the Write form with the API's schema."""
+    """Validate the Write form with the API's schema.
+
+    A browser sends every input, so some mean less than they say: the weight radios
+    count only for a worry, 「えらばない」 clears the topic, and blank text is an error.
+    """
     form = request.form.copy()
     form["share_with_employer"] = "true" if form.get("share_with_employer") == "on" else "false"
     form["visibility"] = "private" if form.get("private") == "on" else "shared"
-    return form_load(NoteSchema(partial=partial), form)
+    if form.get("kind") != "worry":
+        form.pop("weight", None)
+    data, errors = form_load(NoteSchema(partial=partial), form, keep_blank=("body",))
+    if data is not None and partial and request.form.get("topic") == "":
+        data["topic"] = None
+    return data, errors
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])
@@ -68,9 +80,16 @@ def write():
                 flash(_("保存しました。支援員との面談で使えます。"))
                 return redirect(url_for("pages.home"))
         return render_template("notes/write.html", form=posted_form(), errors=errors,
-                               examples=EXAMPLES, editing=False), 422
+                               examples=EXAMPLES, editing=False, phone=office_phone()), 422
+    # The phone is on the page so that an urgent worry saved offline can still show it.
     return render_template("notes/write.html", form=note_form(), errors={},
-                           examples=EXAMPLES, editing=False)
+                           examples=EXAMPLES, editing=False, phone=office_phone())
+
+
+def office_phone():
+    """The number the signed-in client calls when something can't wait."""
+    profile = ClientProfile.get_or_none(ClientProfile.user == current_user.id)
+    return (profile and profile.office_phone) or Office.get_by_id(current_user.office_id).phone
 
 
 @bp.get("/notes/<note_id>/urgent")
@@ -78,9 +97,7 @@ def write():
 def urgent(note_id):
     """After an urgent worry: who to call, and that the supporter has been told."""
     note = note_or_404(current_user, note_id)
-    profile = ClientProfile.get_or_none(ClientProfile.user == current_user.id)
-    phone = (profile and profile.office_phone) or Office.get_by_id(current_user.office_id).phone
-    return render_template("notes/urgent.html", note=note, phone=phone)
+    return render_template("notes/urgent.html", note=note, phone=office_phone())
 
 
 @bp.get("/notes")
@@ -138,6 +155,8 @@ def toggle(note_id, what):
         update_note(note, {"share_with_employer": not note.share_with_employer})
         flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
               else _("会社には伝えないメモにしました。"))
+    else:
+        abort(404)
     return redirect(url_for(".index", month=request.form.get("month")))
 
 

@@ -11,7 +11,7 @@ from .api import ApiError, bp as api, load
 from .db import database
 from .models import Note, utcnow
 from .openapi import doc
-from .schemas import NoteQuerySchema, NoteSchema
+from .schemas import WEIGHT_FOR_WORRIES_ONLY, NoteQuerySchema, NoteSchema
 
 JST = timedelta(hours=9)
 CONTENT = ("kind", "topic", "weight", "body", "visibility", "share_with_employer", "written_at")
@@ -66,6 +66,9 @@ def create_note(client, data):
 
 def update_note(note, data):
     """Apply a client's change to their own note."""
+    if data.get("weight") and data.get("kind", note.kind) != "worry":
+        # The schema can't see the stored kind: a PATCH of weight alone is checked here.
+        raise ApiError(422, fields={"weight": [str(WEIGHT_FOR_WORRIES_ONLY)]})
     data = prepare(dict(data), creating=False)
     data.pop("id", None)
     starred = data.pop("starred", None)

@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .access import visible_clients
 from .i18n import LANGUAGES
 
 bp = Blueprint("pages", __name__)
@@ -18,8 +17,8 @@ def home():
         return client_home()
     if current_user.role == "manager":
         return redirect(url_for("accounts.index"))
-    clients = visible_clients(current_user).order_by(current_user.__class__.display_name)
-    return render_template("pages/supporter_home.html", clients=clients)
+    from .meeting_pages import caseload_page
+    return caseload_page()
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -46,9 +45,11 @@ def _navigation():
         items = [("pages.home", _("ホーム"))]
         if role == "client":
             items.append(("notes.index", _("メモ")))
+            items.append(("prepare.mine", _("面談")))
         if role in ("supporter", "manager"):
             items.append(("accounts.index", _("アカウント")))
         if role == "manager":
+            items.append(("meetings.caseload", _("利用者")))
             items.append(("admin.access_log", _("閲覧の記録")))
         items.append(("pages.settings", _("設定")))
         return items

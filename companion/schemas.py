@@ -1,11 +1,12 @@
 """marshmallow schemas shared by the JSON API and the HTML forms."""
-from datetime import timezone
+from datetime import date, datetime, timezone
 
 from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .models import (
-    AGENDA_CHOICES, LOCALES, NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
+    ACTION_OWNERS, AGENDA_CHOICES, ITEM_STATUSES, LOCALES, MEETING_MODES, MEETING_STATES,
+    NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
 )
 
 
@@ -34,7 +35,10 @@ class UTCDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            try:
+                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            except OverflowError:  # e.g. 0001-01-01T00:00+09:00 is before year 1 in UTC
+                raise self.make_error("invalid") from None
         return moment
 
 
@@ -49,11 +53,12 @@ def messages(**extra):
     return base
 
 
-def text(max_length, required=False, **kwargs):
-    """A text field whose length is checked with a message in the reader's language."""
+def text(max_length, required=False, checks=(), **kwargs):
+    """A text field whose length (and any further checks) give messages in the reader's language."""
     return fields.String(
         required=required,
-        validate=validate.Length(max=max_length, error=_l("{max}文字以内にしてください。")),
+        validate=[validate.Length(max=max_length, error=_l("{max}文字以内にしてください。")),
+                  *checks],
         error_messages=messages(), **kwargs)
 
 
@@ -68,6 +73,12 @@ def not_blank(value):
     """Refuse text that is only spaces."""
     if not value.strip():
         raise ValidationError(str(_l("なにか書いてください。")))
+
+
+def no_nul(value):
+    """Refuse the NUL character, which PostgreSQL cannot store in text."""
+    if "\x00" in value:
+        raise ValidationError(str(_l("使えない文字が入っています。")))
 
 
 class BaseSchema(Schema):
@@ -125,17 +136,18 @@ class ErrorSchema(BaseSchema):
 __all__ = ["ValidationError"]
 
 
-def form_load(schema, form):
+def form_load(schema, form, keep_blank=()):
     """Validate an HTML form with the same schema the API uses.
 
-    Empty inputs count as absent, as a browser sends every field.
+    Empty inputs count as absent, as a browser sends every field; those named in
+    keep_blank (text the person typed into) are validated as sent, so blank is an error.
     Returns (data, errors); errors maps field names to plain messages.
     """
     data = {}
     for key in form.keys():
         if key == "csrf_token" or key not in schema.fields:
             continue
-        values = [v for v in form.getlist(key) if v.strip() != ""]
+        values = [v for v in form.getlist(key) if v.strip() != "" or key in keep_blank]
         if values:
             data[key] = values[0] if len(values) == 1 else values
     try:
@@ -160,15 +172,16 @@ class AccountSchema(BaseSchema):
     office_phone = text(40)
 
 
+WEIGHT_FOR_WORRIES_ONLY = _l("重さは「困ったこと」だけにつけられます。")
+
+
 class NoteSchema(BaseSchema):
     """A note as the client writes it and as the API returns it."""
-    id = fields.UUID(error_messages=messages(invalid=_l("IDの形が正しくありません。")))
+    id = fields.UUID(error_messages=messages(invalid_uuid=_l("IDの形が正しくありません。")))
     kind = choice(NOTE_KINDS, required=True)
     topic = choice(NOTE_TOPICS, allow_none=True)
     weight = choice(NOTE_WEIGHTS, allow_none=True)
-    body = fields.String(required=True, error_messages=messages(), validate=[
-        validate.Length(max=1000, error=_l("{max}文字以内にしてください。")),
-        not_blank])
+    body = text(1000, required=True, checks=[not_blank, no_nul])
     visibility = choice(VISIBILITIES, load_default="shared")
     share_with_employer = fields.Boolean(error_messages=messages())
     written_at = UTCDateTime(error_messages=messages(invalid=_l("日時の形が正しくありません。")))
@@ -184,7 +197,7 @@ class NoteSchema(BaseSchema):
     @validates_schema
     def _weight_for_worries_only(self, data, **kwargs):
         if data.get("weight") and data.get("kind", "worry") != "worry":
-            raise ValidationError(str(_l("重さは「困ったこと」だけにつけられます。")), "weight")
+            raise ValidationError(str(WEIGHT_FOR_WORRIES_ONLY), "weight")
 
 
 class NoteQuerySchema(BaseSchema):
@@ -209,7 +222,7 @@ class CheckInSchema(BaseSchema):
     mood = scale()
     body = scale()
     sleep = scale()
-    comment = text(200)
+    comment = text(200, checks=[no_nul])
 
     @validates_schema
     def _something(self, data, **kwargs):
@@ -229,3 +242,174 @@ class AccessLogSchema(BaseSchema):
     what = fields.String(dump_only=True)
     target = fields.String(dump_only=True)
     at = UTCDateTime(dump_only=True)
+
+
+def day_field(**kwargs):
+    """A YYYY-MM-DD date between the years 2000 and 2100."""
+    return fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")),
+                       validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 1, 1),
+                                               error=_l("2000年から2100年までの日付にしてください。")),
+                       **kwargs)
+
+
+def record_id(**kwargs):
+    """The id of a stored row: a positive integer the database can hold."""
+    return fields.Integer(error_messages=messages(), validate=validate.Range(
+        min=1, max=2**31 - 1, error=_l("IDの形が正しくありません。")), **kwargs)
+
+
+def meeting_time(**kwargs):
+    """A meeting's date and time, between the years 2000 and 2100."""
+    return UTCDateTime(error_messages=messages(invalid=_l("日時の形が正しくありません。")),
+                       validate=validate.Range(min=datetime(2000, 1, 1), max=datetime(2100, 1, 1),
+                                               error=_l("2000年から2100年までの日時にしてください。")),
+                       **kwargs)
+
+
+class PersonSchema(BaseSchema):
+    """Someone named on a meeting."""
+    id = fields.Integer(dump_only=True)
+    display_name = fields.String(dump_only=True)
+
+
+class ActionItemSchema(BaseSchema):
+    """Something to do before the next meeting (次までにやること)."""
+    id = fields.Integer(dump_only=True)
+    meeting_id = fields.Integer(dump_only=True, allow_none=True)
+    text = text(500, required=True, checks=[not_blank, no_nul])
+    owner = choice(ACTION_OWNERS, required=True)
+    due = day_field(allow_none=True)
+    done = fields.Boolean(dump_only=True)
+    done_at = UTCDateTime(dump_only=True, allow_none=True)
+    created_at = UTCDateTime(dump_only=True)
+
+
+class TalkingPointSchema(BaseSchema):
+    """Something the supporter (or the system) wants to raise."""
+    id = fields.Integer(dump_only=True)
+    text = text(500, required=True, checks=[not_blank, no_nul])
+    system_code = fields.String(dump_only=True, allow_none=True)
+    meeting_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UTCDateTime(dump_only=True)
+
+
+class MeetingSchema(BaseSchema):
+    """A meeting (面談 = 作戦会議) as it is scheduled and as the API returns it."""
+    id = fields.Integer(dump_only=True)
+    client_id = record_id(required=True)
+    client = fields.Nested(PersonSchema, dump_only=True)
+    supporter = fields.Nested(PersonSchema, dump_only=True, allow_none=True)
+    scheduled_at = meeting_time(required=True)
+    mode = choice(MEETING_MODES, load_default="in_person")
+    state = fields.String(dump_only=True)
+    started_at = UTCDateTime(dump_only=True, allow_none=True)
+    closed_at = UTCDateTime(dump_only=True, allow_none=True)
+    cancelled_at = UTCDateTime(dump_only=True, allow_none=True)
+    summary = text(5000, checks=[no_nul])
+
+
+class MeetingDetailSchema(MeetingSchema):
+    """A meeting with the action items decided in it."""
+    actions = fields.List(fields.Nested(ActionItemSchema), dump_only=True)
+
+
+class MeetingChangeSchema(BaseSchema):
+    """Reschedule a meeting, or write its summary."""
+    scheduled_at = meeting_time()
+    mode = choice(MEETING_MODES)
+    summary = text(5000, checks=[no_nul])
+
+
+class MeetingCloseSchema(BaseSchema):
+    """Closing a meeting, optionally with the last word of its summary."""
+    summary = text(5000, checks=[no_nul])
+
+
+class MeetingQuerySchema(BaseSchema):
+    """Filters for the list of meetings."""
+    client_id = record_id()
+    state = choice(MEETING_STATES)
+
+
+class MeetingFormSchema(BaseSchema):
+    """The schedule form: a day and a time in Japan, and how to meet."""
+    date = day_field(required=True)
+    time = fields.Time(required=True, error_messages=messages(
+        invalid=_l("時刻の形が正しくありません。")))
+    mode = choice(MEETING_MODES, load_default="in_person")
+
+
+class AgendaItemSchema(BaseSchema):
+    """One agenda line; id and status are null while the agenda is still live."""
+    id = fields.Integer(dump_only=True, allow_none=True)
+    section = fields.String(dump_only=True)
+    ref_type = fields.String(dump_only=True)
+    note_id = fields.String(dump_only=True, allow_none=True)
+    action_id = fields.Integer(dump_only=True, allow_none=True)
+    point_id = fields.Integer(dump_only=True, allow_none=True)
+    text = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True, allow_none=True)
+    topic = fields.String(dump_only=True, allow_none=True)
+    weight = fields.String(dump_only=True, allow_none=True)
+    carried_count = fields.Integer(dump_only=True)
+    written_at = UTCDateTime(dump_only=True, allow_none=True)
+    owner = fields.String(dump_only=True, allow_none=True)
+    due = fields.Date(dump_only=True, allow_none=True)
+    done = fields.Boolean(dump_only=True)
+    system_code = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, allow_none=True)
+    outcome = fields.String(dump_only=True)
+
+
+class AgendaItemChangeSchema(BaseSchema):
+    """What happened to an agenda item in the meeting."""
+    status = choice(ITEM_STATUSES)
+    outcome = text(2000, checks=[no_nul])
+
+
+class AgendaSectionSchema(BaseSchema):
+    key = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    items = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+
+
+class HighlightSchema(BaseSchema):
+    """A 気づき with the number it found."""
+    code = fields.String(dump_only=True)
+    count = fields.Integer(dump_only=True)
+    topic = fields.String(dump_only=True, allow_none=True)
+    scale = fields.String(dump_only=True, allow_none=True)
+    message = fields.String(dump_only=True)
+
+
+class SeriesPointSchema(BaseSchema):
+    day = fields.Date(dump_only=True)
+    value = fields.Integer(dump_only=True)
+
+
+class ScaleSummarySchema(BaseSchema):
+    name = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    mean = fields.Float(dump_only=True, allow_none=True)
+    previous_mean = fields.Float(dump_only=True, allow_none=True)
+    days_logged = fields.Integer(dump_only=True)
+    series = fields.List(fields.Nested(SeriesPointSchema), dump_only=True)
+
+
+class ConditionSchema(BaseSchema):
+    scales = fields.List(fields.Nested(ScaleSummarySchema), dump_only=True)
+
+
+class WindowSchema(BaseSchema):
+    start = UTCDateTime(dump_only=True)
+    end = UTCDateTime(dump_only=True)
+
+
+class AgendaSchema(BaseSchema):
+    """The compiled agenda: live before the meeting starts, frozen after."""
+    meeting = fields.Nested(MeetingSchema, dump_only=True, allow_none=True)
+    live = fields.Boolean(dump_only=True)
+    sections = fields.List(fields.Nested(AgendaSectionSchema), dump_only=True)
+    highlights = fields.List(fields.Nested(HighlightSchema), dump_only=True)
+    condition = fields.Nested(ConditionSchema, dump_only=True)
+    window = fields.Nested(WindowSchema, dump_only=True)

@@ -39,7 +39,7 @@ def init_app(app):
         h["X-Frame-Options"] = "DENY"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "pwa.service_worker", "pwa.manifest"):
             h["Cache-Control"] = "no-cache"
         else:
             # Pages and API answers may hold personal notes: never store them.

@@ -12,8 +12,8 @@ from companion.models import Assignment, ClientProfile, Office, User
 
 PG_URL = os.environ.get("COMPANION_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
-# One hash for everyone: hashing is deliberately slow.
-PASSWORD_HASH = generate_password_hash(PASSWORD)
+# One hash for everyone, cheap to check: the app hashes with scrypt, deliberately slow.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 def reset_postgres(url):
@@ -26,12 +26,12 @@ def reset_postgres(url):
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, monkeypatch):
     """An app on a fresh, migrated database."""
     url = PG_URL or "sqlite:///" + str(tmp_path / "test.sqlite3")
     if PG_URL:
         reset_postgres(PG_URL)
-    os.environ["COMPANION_INSTANCE_PATH"] = str(tmp_path / "instance")
+    monkeypatch.setenv("COMPANION_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-" + tmp_path.name})
     db.migrate()
     yield app

@@ -323,3 +323,12 @@ def test_closing_a_meeting_carries_pending_and_carry_over_items():
 def test_closing_with_an_unknown_status_is_refused():
     with pytest.raises(ValueError):
         close_outcomes({"a": "maybe"})
+
+
+def test_a_blank_scale_skips_that_day_but_the_day_still_counts():
+    partial = AgendaCheckIn(NOW.date() - timedelta(days=1), 4, None, None)
+    result = agenda(checkins=[partial, checkin(2, mood=2, body=2, sleep=2)])
+    mood, body, _sleep = result.condition.scales
+    assert (mood.mean, mood.days_logged) == (3.0, 2)
+    assert (body.mean, body.days_logged, body.series) == (2.0, 1, ((NOW.date() - timedelta(days=2), 2),))
+    assert highlight(result, "quiet") is None

@@ -1,0 +1,159 @@
+"""The meetings API: schedule, read the agenda, start, record outcomes and actions, close."""
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import JOIN
+
+from . import meetings
+from .access import (
+    agenda_item_or_404, client_or_404, log_access, meeting_or_404, roles_required,
+)
+from .api import ApiError, bp as api, load
+from .meeting_agenda import agenda_for, item_view
+from .models import Meeting, User
+from .openapi import doc
+from .schemas import (
+    ActionItemSchema, AgendaItemChangeSchema, AgendaItemSchema, AgendaSchema,
+    MeetingChangeSchema, MeetingCloseSchema, MeetingDetailSchema, MeetingQuerySchema,
+    MeetingSchema, TalkingPointSchema,
+)
+
+STAFF = ("supporter", "manager")
+EVERYONE = ("client", "supporter", "manager")
+
+
+def body_or_empty():
+    """The JSON body, where sending none means "nothing to add"."""
+    data = request.get_json(silent=True)
+    return {} if data is None else data
+
+
+@api.get("/meetings")
+@doc("List a client's meetings", query=MeetingQuerySchema, response=MeetingSchema, many=True)
+@roles_required(*EVERYONE)
+def list_meetings():
+    """One's own meetings, or those of a client one supports (client_id), newest first."""
+    args = load(MeetingQuerySchema(), request.args.to_dict())
+    if current_user.role == "client":
+        if args.get("client_id") not in (None, current_user.id):
+            raise ApiError(404)
+        client = current_user._get_current_object()
+    elif args.get("client_id") is None:
+        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
+    else:
+        client = client_or_404(current_user, args["client_id"])
+    supporter = User.alias()
+    query = (Meeting.select(Meeting, supporter)
+             .join(supporter, on=(Meeting.supporter == supporter.id), join_type=JOIN.LEFT_OUTER)
+             .where(Meeting.client == client.id).order_by(Meeting.scheduled_at.desc()))
+    if args.get("state"):
+        query = query.where(Meeting.state == args["state"])
+    rows = list(query)
+    for meeting in rows:
+        meeting.client = client
+    log_access(current_user, client, "meeting")
+    return jsonify(MeetingSchema(many=True).dump(rows))
+
+
+@api.post("/meetings")
+@doc("Schedule a meeting", body=MeetingSchema, response=MeetingSchema, status=201)
+@roles_required(*STAFF)
+def create_meeting():
+    """Schedule a meeting with a client one supports."""
+    data = load(MeetingSchema())
+    client = client_or_404(current_user, data["client_id"])
+    meeting = meetings.schedule(current_user, client, data["scheduled_at"], data["mode"],
+                                data.get("summary", ""))
+    return jsonify(MeetingSchema().dump(meeting)), 201
+
+
+@api.get("/meetings/<meeting_id>")
+@doc("Read a meeting and the actions decided in it", response=MeetingDetailSchema)
+@roles_required(*EVERYONE)
+def read_meeting(meeting_id):
+    """One meeting with its action items."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    meeting.actions = meetings.actions_of(meeting)
+    log_access(current_user, meeting.client, "meeting", meeting.id)
+    return jsonify(MeetingDetailSchema().dump(meeting))
+
+
+@api.patch("/meetings/<meeting_id>")
+@doc("Reschedule a meeting or write its summary", body=MeetingChangeSchema, response=MeetingSchema)
+@roles_required(*STAFF)
+def change_meeting(meeting_id):
+    """Move a meeting that has not started, or write the summary."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    data = load(MeetingChangeSchema())
+    return jsonify(MeetingSchema().dump(meetings.change(meeting, data)))
+
+
+@api.post("/meetings/<meeting_id>/cancel")
+@doc("Cancel a meeting that has not started", response=MeetingSchema)
+@roles_required(*STAFF)
+def cancel_meeting(meeting_id):
+    """Call off a scheduled meeting."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return jsonify(MeetingSchema().dump(meetings.cancel(meeting)))
+
+
+@api.get("/meetings/<meeting_id>/agenda")
+@doc("The meeting's agenda: live before the start, frozen after", response=AgendaSchema)
+@roles_required(*EVERYONE)
+def read_agenda(meeting_id):
+    """The compiled agenda, exactly as the meeting page shows it."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    log_access(current_user, meeting.client, "agenda", meeting.id)
+    return jsonify(AgendaSchema().dump(agenda_for(meeting.client, meeting)))
+
+
+@api.post("/meetings/<meeting_id>/start")
+@doc("Start the meeting: freeze its agenda", response=AgendaSchema)
+@roles_required(*STAFF)
+def start_meeting(meeting_id):
+    """Freeze the agenda into items and begin; answers the frozen agenda."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    meeting = meetings.start(meeting, current_user)
+    return jsonify(AgendaSchema().dump(agenda_for(meeting.client, meeting)))
+
+
+@api.patch("/agenda-items/<item_id>")
+@doc("Record what happened to an agenda item", body=AgendaItemChangeSchema,
+     response=AgendaItemSchema)
+@roles_required(*STAFF)
+def change_item(item_id):
+    """Mark an item discussed, resolved or carried over, and write its outcome."""
+    item = agenda_item_or_404(current_user, item_id)
+    item = meetings.record(item, load(AgendaItemChangeSchema()))
+    return jsonify(AgendaItemSchema().dump(item_view(item)))
+
+
+@api.post("/meetings/<meeting_id>/actions")
+@doc("Add an action item", body=ActionItemSchema, response=ActionItemSchema, status=201)
+@roles_required(*STAFF)
+def add_action(meeting_id):
+    """Decide something to do before next time."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    action = meetings.add_action(meeting, load(ActionItemSchema()))
+    return jsonify(ActionItemSchema().dump(action)), 201
+
+
+@api.post("/meetings/<meeting_id>/points")
+@doc("Add a talking point", body=TalkingPointSchema, response=TalkingPointSchema, status=201)
+@roles_required(*STAFF)
+def add_point(meeting_id):
+    """Something the supporter wants to raise: next on the agenda, or now during the meeting."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    point = meetings.add_point(meeting, current_user, load(TalkingPointSchema())["text"])
+    return jsonify(TalkingPointSchema().dump(point)), 201
+
+
+@api.post("/meetings/<meeting_id>/close")
+@doc("Close the meeting and carry over what is left", body=MeetingCloseSchema,
+     response=MeetingSchema)
+@roles_required(*STAFF)
+def close_meeting(meeting_id):
+    """Close: discussed and resolved notes leave, the rest comes back next time."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    data = load(MeetingCloseSchema(), body_or_empty())
+    return jsonify(MeetingSchema().dump(meetings.close(meeting, data.get("summary"))))

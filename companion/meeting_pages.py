@@ -1,0 +1,210 @@
+"""The supporter's screens: caseload, a client's meetings, and the meeting page itself."""
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import copy, meetings
+from .access import (
+    agenda_item_or_404, client_or_404, log_access, meeting_or_404, roles_required,
+)
+from .api import ApiError
+from .chart import condition_chart, daily_rows
+from .meeting_agenda import agenda_for, local, to_utc
+from .models import Meeting, today
+from .schemas import (
+    ActionItemSchema, AgendaItemChangeSchema, MeetingChangeSchema, MeetingFormSchema,
+    TalkingPointSchema, form_load,
+)
+
+bp = Blueprint("meetings", __name__)
+STAFF = ("supporter", "manager")
+
+
+@bp.record_once
+def _labels(state):
+    """The meeting words every template may use."""
+    state.app.jinja_env.globals.update(
+        MODES=copy.MODES, MEETING_STATES=copy.MEETING_STATES, ITEM_STATUSES=copy.ITEM_STATUSES,
+        OWNERS=copy.OWNERS, condition_chart=condition_chart, daily_rows=daily_rows)
+
+
+def caseload_page():
+    """The supporter's start page: their clients, most in need of attention first."""
+    return render_template("pages/supporter_home.html", rows=meetings.caseload(current_user))
+
+
+@bp.get("/caseload")
+@roles_required(*STAFF)
+def caseload():
+    """The caseload, for managers too (their whole office)."""
+    return caseload_page()
+
+
+def schedule_form(meeting=None):
+    """The schedule form's values: the meeting's, or next week at 10:00."""
+    if meeting is None:
+        return {"date": (today() + timedelta(days=7)).isoformat(),
+                "time": "10:00", "mode": "in_person"}
+    moment = local(meeting.scheduled_at)
+    return {"date": moment.date().isoformat(), "time": moment.strftime("%H:%M"),
+            "mode": meeting.mode}
+
+
+@bp.route("/clients/<int:client_id>/meetings", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def client_meetings(client_id):
+    """A client's meetings, and the form that schedules the next one."""
+    client = client_or_404(current_user, client_id)
+    form, errors, status = schedule_form(), {}, 200
+    if request.method == "POST":
+        data, errors = form_load(MeetingFormSchema(), request.form)
+        if not errors:
+            meeting = meetings.schedule(current_user, client, to_utc(data["date"], data["time"]),
+                                        data["mode"])
+            flash(_("面談の予定を入れました。"))
+            return redirect(url_for(".show", meeting_id=meeting.id))
+        form, status = request.form.to_dict(), 422
+    rows = Meeting.select().where(Meeting.client == client.id).order_by(Meeting.scheduled_at.desc())
+    return render_template("meetings/client_meetings.html", client=client, meetings=rows,
+                           form=form, errors=errors), status
+
+
+def render_meeting(meeting, status=200, errors=None, form=None):
+    """The meeting page: the agenda (live or frozen), actions, summary and the controls."""
+    agenda = agenda_for(meeting.client, meeting)
+    log_access(current_user, meeting.client, "meeting", meeting.id)
+    staff = current_user.role in STAFF
+    if meeting.state == "in_progress" and staff:
+        mode = "running"
+    elif meeting.state in ("in_progress", "closed"):
+        mode = "record"
+    else:
+        mode = "live"
+    return render_template(
+        "meetings/show.html", meeting=meeting, client=meeting.client, agenda=agenda, mode=mode,
+        staff=staff, actions=meetings.actions_of(meeting), errors=errors or {}, form=form or {},
+        pending=sum(1 for s in agenda["sections"] for i in s["items"]
+                    if i["status"] == "pending")), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@roles_required("client", *STAFF)
+def show(meeting_id):
+    """The meeting page; the client reads it, staff run it."""
+    return render_meeting(meeting_or_404(current_user, meeting_id))
+
+
+def back(meeting, anchor=None):
+    """Post/redirect/get back to the meeting page."""
+    return redirect(url_for(".show", meeting_id=meeting.id, _anchor=anchor))
+
+
+def attempt(meeting, change, done, anchor=None):
+    """Make a change; a refusal (409) becomes a message instead of an error page."""
+    try:
+        change()
+    except ApiError as exc:
+        flash(exc.message or _("この操作はできません。"), "error")
+    else:
+        flash(done)
+    return back(meeting, anchor)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(meeting_id):
+    """Move a meeting to another day, time or way of meeting."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    form, errors, status = schedule_form(meeting), {}, 200
+    if request.method == "POST":
+        data, errors = form_load(MeetingFormSchema(), request.form)
+        if not errors:
+            change = {"scheduled_at": to_utc(data["date"], data["time"]), "mode": data["mode"]}
+            return attempt(meeting, lambda: meetings.change(meeting, change),
+                           _("面談の日時を変えました。"))
+        form, status = request.form.to_dict(), 422
+    return render_template("meetings/edit.html", meeting=meeting, form=form,
+                           errors=errors), status
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@roles_required(*STAFF)
+def cancel(meeting_id):
+    """Call the meeting off."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return attempt(meeting, lambda: meetings.cancel(meeting), _("面談を中止にしました。"))
+
+
+@bp.post("/meetings/<int:meeting_id>/start")
+@roles_required(*STAFF)
+def start(meeting_id):
+    """Freeze the agenda and begin."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return attempt(meeting, lambda: meetings.start(meeting, current_user),
+                   _("面談を始めました。話すことリストを固定しました。"))
+
+
+@bp.post("/agenda-items/<int:item_id>")
+@roles_required(*STAFF)
+def record_item(item_id):
+    """Save one item's status and outcome."""
+    item = agenda_item_or_404(current_user, item_id)
+    data, errors = form_load(AgendaItemChangeSchema(), request.form)
+    if errors:
+        flash(" ".join(errors.values()), "error")
+        return back(item.meeting, f"item-{item.id}")
+    if "outcome" not in data:
+        data["outcome"] = ""  # an emptied box clears the outcome
+    return attempt(item.meeting, lambda: meetings.record(item, data), _("保存しました。"),
+                   f"item-{item.id}")
+
+
+@bp.post("/meetings/<int:meeting_id>/actions")
+@roles_required(*STAFF)
+def add_action(meeting_id):
+    """Add a 次までにやること."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    data, errors = form_load(ActionItemSchema(), request.form)
+    if errors:
+        return render_meeting(meeting, 422, {"action_" + k: v for k, v in errors.items()},
+                              request.form.to_dict())
+    return attempt(meeting, lambda: meetings.add_action(meeting, data),
+                   _("次までにやることを足しました。"), "actions")
+
+
+@bp.post("/meetings/<int:meeting_id>/points")
+@roles_required(*STAFF)
+def add_point(meeting_id):
+    """Add a supporter's talking point."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    data, errors = form_load(TalkingPointSchema(), request.form)
+    if errors:
+        return render_meeting(meeting, 422, {"point_" + k: v for k, v in errors.items()},
+                              request.form.to_dict())
+    return attempt(meeting, lambda: meetings.add_point(meeting, current_user, data["text"]),
+                   _("話したいことを足しました。"), "section-supporter_points")
+
+
+@bp.post("/meetings/<int:meeting_id>/summary")
+@roles_required(*STAFF)
+def summary(meeting_id):
+    """Save the supporter's summary."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    data, errors = form_load(MeetingChangeSchema(only=("summary",)), request.form)
+    if errors:
+        return render_meeting(meeting, 422, {"summary": errors.get("summary", "")},
+                              request.form.to_dict())
+    change = {"summary": data.get("summary", "")}
+    return attempt(meeting, lambda: meetings.change(meeting, change), _("まとめを保存しました。"),
+                   "summary")
+
+
+@bp.post("/meetings/<int:meeting_id>/close")
+@roles_required(*STAFF)
+def close(meeting_id):
+    """Close the meeting: what is left carries over to the next one."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return attempt(meeting, lambda: meetings.close(meeting),
+                   _("面談を終えました。残ったことは次の面談にもちこします。"))

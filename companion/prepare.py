@@ -1,0 +1,77 @@
+"""The client's side of the 作戦会議: preparing the agenda, and their meetings."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .access import note_or_404, roles_required
+from .api import ApiError
+from .meeting_agenda import agenda_for
+from .meetings import next_meeting
+from .models import Meeting, Note
+from .notes import update_note
+
+bp = Blueprint("prepare", __name__)
+CHOICES = ("raise", "keep_private", "sorted")
+
+
+@bp.get("/prepare")
+@roles_required("client")
+def prepare():
+    """The agenda exactly as the supporter will see it, with the client's three choices."""
+    meeting = next_meeting(current_user)
+    agenda = agenda_for(current_user, meeting)
+    kept = (Note.select().where(
+        (Note.client == current_user.id) & Note.deleted_at.is_null()
+        & (Note.visibility == "shared") & (Note.agenda_choice == "keep_private")
+        & Note.state.in_(("open", "carried"))).order_by(Note.written_at))
+    stars = len(agenda["sections"][0]["items"])
+    return render_template("prepare/prepare.html", meeting=meeting, agenda=agenda,
+                           kept=list(kept), stars=stars)
+
+
+@bp.post("/prepare/notes/<note_id>")
+@roles_required("client")
+def choose(note_id):
+    """Star or unstar a note, or choose raise / keep private / sorted itself."""
+    note = note_or_404(current_user, note_id)
+    change = {}
+    choice = request.form.get("agenda_choice")
+    if choice in CHOICES:
+        change["agenda_choice"] = choice
+        if choice == "keep_private":
+            change["starred"] = False  # a note not raised can't be the top priority
+    starred = request.form.get("starred")
+    if starred in ("true", "false"):
+        change["starred"] = starred == "true"
+    if change:
+        try:
+            update_note(note, change)
+        except ApiError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(message(change))
+    return redirect(url_for(".prepare", _anchor=f"note-{note.id}"))
+
+
+def message(change):
+    """What just happened, in plain words."""
+    if change.get("agenda_choice") == "keep_private":
+        return _("今回は話さないことにしました。")
+    if change.get("agenda_choice") == "sorted":
+        return _("「できたこと」に入れました。")
+    if change.get("agenda_choice") == "raise":
+        return _("面談で話すことにしました。")
+    if change.get("starred"):
+        return _("★をつけました。いちばん先に話します。")
+    return _("★をはずしました。")
+
+
+@bp.get("/meetings")
+@roles_required("client")
+def mine():
+    """My meetings: the next one and the records of past ones."""
+    meetings = list(Meeting.select().where(
+        (Meeting.client == current_user.id) & (Meeting.state != "cancelled"))
+        .order_by(Meeting.scheduled_at.desc()))
+    return render_template("prepare/meetings.html", next=next_meeting(current_user),
+                           past=[m for m in meetings if m.state == "closed"])

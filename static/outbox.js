@@ -1,0 +1,130 @@
+// The page's side of the outbox: queue a note, send when possible, say what is waiting.
+import "./sync.js";
+
+const core = self.companionOutbox;
+const pwa = document.getElementById("pwa");
+const text = pwa ? pwa.dataset : {};
+export const user = pwa ? pwa.dataset.user || "" : "";
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("companion-outbox") : null;
+
+export const available = Boolean(user && self.indexedDB);
+
+const fill = (template, n) => (template || "").replace("{n}", String(n));
+
+// Say something in the page's one status region, so a screen reader announces it.
+export function announce(message) {
+  const region = document.getElementById("pwa-status");
+  if (!region || !message) return;
+  region.textContent = "";
+  // A change after a short pause is announced even right after the page has loaded.
+  setTimeout(() => { region.textContent = message; }, 150);
+}
+
+export async function count() {
+  if (!available) return 0;
+  try {
+    return (await core.entries(user)).length;
+  } catch (error) {
+    return 0;
+  }
+}
+
+// Home shows how many notes are waiting; the line is empty when none are.
+export async function render() {
+  const n = await count();
+  const line = document.getElementById("outbox-line");
+  if (line) {
+    line.textContent = n ? fill(text.unsent, n) : "";
+    line.hidden = !n;
+  }
+  return n;
+}
+
+function askToLogIn(show) {
+  const prompt = document.getElementById("pwa-login");
+  if (prompt) prompt.hidden = !show;
+}
+
+export function uuid() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export async function queue(note) {
+  await core.put({ id: note.id, user, note, queuedAt: new Date().toISOString() });
+  await render();
+}
+
+async function askForSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register("outbox");
+  } catch (error) {
+    // No Background Sync (Safari, Firefox): load, online and visibility cover it.
+  }
+}
+
+// Send what waits; announce 送りました for notes that had been waiting.
+export async function send({ quiet = false } = {}) {
+  if (!available) return { state: "done", sent: [], results: {} };
+  let result;
+  try {
+    result = await core.flush(user);
+  } catch (error) {
+    result = { state: "error", sent: [], results: {} };
+  }
+  const left = await render();
+  askToLogIn(result.state === "login" && left > 0);
+  if (result.state === "login" && left > 0 && !quiet) announce(fill(text.login, left));
+  else if (result.sent.length && !quiet) announce(fill(text.sent, result.sent.length));
+  if (left > 0 && result.state !== "login") askForSync();
+  channel?.postMessage("changed");
+  return result;
+}
+
+export async function forget() {
+  if (!available) return;
+  await core.clear(user);
+  Object.keys(localStorage).filter((key) => key === draftKey())
+    .forEach((key) => localStorage.removeItem(key));
+  if (self.caches) await caches.delete("companion-pages");
+}
+
+export const draftKey = () => `companion-draft-${user}`;
+
+// A message to show on the next page (after Write goes back to Home).
+export function carry(message) {
+  try { sessionStorage.setItem("companion-message", message); } catch (error) { /* private mode */ }
+}
+
+function carried() {
+  try {
+    const message = sessionStorage.getItem("companion-message");
+    sessionStorage.removeItem("companion-message");
+    return message;
+  } catch (error) {
+    return null;
+  }
+}
+
+export function start() {
+  if (!available) return;
+  const message = carried();
+  if (message) announce(message);
+  send();
+  self.addEventListener("online", () => send());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") send();
+  });
+  channel?.addEventListener("message", () => render());
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "outbox") {
+      render();
+      if (event.data.result?.sent?.length) announce(fill(text.sent, event.data.result.sent.length));
+    }
+  });
+}

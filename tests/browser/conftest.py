@@ -1,0 +1,177 @@
+"""Browser fixtures: the app on a free port in a thread, on a fresh database, driven by Chromium.
+
+The tests skip with the reason when Playwright or Chromium is missing, unless
+COMPANION_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure.
+"""
+import os
+import shutil
+import threading
+import time
+
+import pytest
+from werkzeug.serving import make_server
+
+from companion import create_app, db
+from companion.models import Note
+
+CHROMIUM = os.environ.get("COMPANION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+REQUIRED = os.environ.get("COMPANION_REQUIRE_BROWSER") == "1"
+SHOTS = os.environ.get("COMPANION_SHOTS")
+PASSWORD = "correct horse battery"
+
+
+def missing_browser():
+    """Why the browser tests can't run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not os.path.exists(CHROMIUM):
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run."""
+    reason = missing_browser()
+    if reason:
+        if REQUIRED:
+            pytest.fail("COMPANION_REQUIRE_BROWSER=1 but " + reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a fresh SQLite file (the browser tests always use SQLite)."""
+    os.environ["COMPANION_INSTANCE_PATH"] = str(tmp_path / "instance")
+    app = create_app({"DATABASE_URL": "sqlite:///" + str(tmp_path / "browser.sqlite3"),
+                      "SECRET_KEY": "browser-" + tmp_path.name})
+    db.migrate()
+    return app
+
+
+class Sizes:
+    """Counts what the server sends: every request (method, path) and the bytes of its answer."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.sent = []
+
+    def __call__(self, environ, start_response):
+        status_headers = {}
+
+        def start(status, headers, exc_info=None):
+            status_headers["head"] = len(status) + sum(len(k) + len(v) + 4 for k, v in headers)
+            return start_response(status, headers, exc_info)
+        body = b"".join(self.wsgi_app(environ, start))
+        self.sent.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
+                          status_headers.get("head", 0) + len(body)))
+        return [body]
+
+
+class Live:
+    """The running server: its address, what it sent, and the notes it holds."""
+
+    def __init__(self, url, sizes):
+        self.url = url
+        self.sizes = sizes
+
+    def posts(self, path):
+        """How many POST requests reached path."""
+        return sum(1 for method, seen, _size in self.sizes.sent if method == "POST" and seen == path)
+
+    def notes(self):
+        with db.database.connection_context():
+            return list(Note.select().order_by(Note.written_at))
+
+    def wait_for_notes(self, n, timeout=15):
+        """The notes once there are n of them (or what there is after timeout)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            found = self.notes()
+            if len(found) >= n:
+                return found
+            time.sleep(0.1)
+        return self.notes()
+
+
+@pytest.fixture
+def live(app, people):
+    """The app served on 127.0.0.1 at a free port, in a thread, with the usual people."""
+    sizes = Sizes(app.wsgi_app)
+    app.wsgi_app = sizes
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Live(f"http://127.0.0.1:{server.server_port}", sizes)
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def context(browser, live):
+    """A fresh browser profile on the live server, phone-sized."""
+    context = browser.new_context(base_url=live.url, viewport={"width": 375, "height": 740},
+                                  locale="ja-JP")
+    context.set_default_timeout(15000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def log_in(page, login, password=PASSWORD):
+    """Log in through the form, as a person does, and wait for the page after it."""
+    page.goto("/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    wait_until(page, "!location.pathname.startsWith('/login')")
+
+
+def wait_until(page, script, timeout=15):
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's wait_for_function evaluates with eval(), which the app's CSP forbids.
+    """
+    end = time.monotonic() + timeout
+    while True:
+        if page.evaluate(script):
+            return
+        if time.monotonic() > end:
+            raise AssertionError("still false after %ss: %s" % (timeout, script))
+        time.sleep(0.1)
+
+
+def wait_for_worker(page):
+    """Wait until the service worker is active and controls the page."""
+    wait_until(page, "navigator.serviceWorker.getRegistration().then(r => Boolean(r && r.active))")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        # It activated while this page was on its way: the next load is controlled.
+        page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
+def outbox(page):
+    """The entries waiting in the page's IndexedDB outbox."""
+    return page.evaluate("self.companionOutbox.entries(document.getElementById('pwa').dataset.user)")
+
+
+def shot(page, name):
+    """Keep a full-page screenshot when COMPANION_SHOTS names a folder; never sideways scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
