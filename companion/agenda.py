@@ -196,7 +196,7 @@ def compile_agenda(*, notes, checkins, actions, points, now: datetime,
     return Agenda(
         sections=tuple(Section(key, title, tuple(items[key])) for key, title in SECTIONS),
         highlights=tuple(_highlights(notes, candidates, topic_counts, checkins, start, end)),
-        condition=_condition(checkins, start, end),
+        condition=condition_summary(checkins, start, end),
         window_start=start,
         window_end=end,
     )
@@ -264,8 +264,8 @@ def _highlights(notes, candidates, topic_counts, checkins, start, end) -> list[H
     carried = sum(1 for n in candidates if n.carried_count >= CARRIED_OFTEN_MIN)
     if carried:
         found.append(Highlight("carried_often", carried))
-    found += _condition_drop(checkins, start, end)
-    found += _quiet(notes, checkins, end)
+    found += condition_drop(checkins, start, end)
+    found += quiet(last_active(notes, checkins, end), end)
     sorted_itself = sum(1 for n in candidates if n.kind == "worry" and n.agenda_choice == "sorted")
     if sorted_itself:
         found.append(Highlight("sorted_itself", sorted_itself))
@@ -288,8 +288,8 @@ def _round1(value: Fraction | None) -> float | None:
     return None if value is None else math.floor(value * 10 + Fraction(1, 2)) / 10
 
 
-def _condition(checkins, start: datetime, end: datetime) -> Condition:
-    """Summarise each scale in the window against the previous window."""
+def condition_summary(checkins, start: datetime, end: datetime) -> Condition:
+    """Summarise each scale in the window against the previous window (the report uses it too)."""
     current = _days(checkins, start.date(), end.date())
     previous = _days(checkins, (start - (end - start)).date(), start.date())
     return Condition(tuple(
@@ -304,8 +304,8 @@ def _condition(checkins, start: datetime, end: datetime) -> Condition:
     ))
 
 
-def _condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]:
-    """Flag a scale falling by a point or more over 14 days, or 3+ low-mood days."""
+def condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]:
+    """Flag a scale falling by a point or more over 14 days, or 3+ low-mood days (caseload too)."""
     last, fortnight = end.date(), timedelta(days=TREND_DAYS)
     recent = _days(checkins, last - fortnight, last)
     before = _days(checkins, last - 2 * fortnight, last - fortnight)
@@ -320,13 +320,18 @@ def _condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]
     return []
 
 
-def _quiet(notes, checkins, end: datetime) -> list[Highlight]:
-    """Flag 14 days or more without a visible note or a check-in."""
+def last_active(notes, checkins, end: datetime) -> date | None:
+    """Return the last day with a visible note or a check-in, up to `end`."""
     last = end.date()
     active = [n.written_at.date() for n in notes
               if n.visibility == "shared" and not n.deleted and n.written_at <= end]
     active += [c.day for c in checkins if c.day <= last]
-    days = (last - max(active)).days if active else TREND_DAYS
+    return max(active) if active else None
+
+
+def quiet(last_active_day: date | None, end: datetime) -> list[Highlight]:
+    """Flag 14 days or more without a visible note or a check-in (caseload too)."""
+    days = (end.date() - last_active_day).days if last_active_day else TREND_DAYS
     return [Highlight("quiet", days)] if days >= TREND_DAYS else []
 
 

@@ -87,7 +87,8 @@ def login_limits(view):
 def attempt_login(login, password, remember):
     """Log the person in if the login and password match; return them or None."""
     login = (login or "").strip().lower()
-    user = User.get_or_none(User.login == login) if login else None
+    # NUL can't be a login, and PostgreSQL refuses it in a query.
+    user = User.get_or_none(User.login == login) if login and "\x00" not in login else None
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     ok = check_password_hash(stored, password or "") and user is not None \
         and user.active and user.password_hash is not None

@@ -54,11 +54,14 @@ def messages(**extra):
 
 
 def text(max_length, required=False, checks=(), **kwargs):
-    """A text field whose length (and any further checks) give messages in the reader's language."""
+    """A text field whose length (and any further checks) give messages in the reader's language.
+
+    NUL is always refused: PostgreSQL cannot store it in text.
+    """
     return fields.String(
         required=required,
         validate=[validate.Length(max=max_length, error=_l("{max}文字以内にしてください。")),
-                  *checks],
+                  no_nul, *checks],
         error_messages=messages(), **kwargs)
 
 
@@ -181,7 +184,7 @@ class NoteSchema(BaseSchema):
     kind = choice(NOTE_KINDS, required=True)
     topic = choice(NOTE_TOPICS, allow_none=True)
     weight = choice(NOTE_WEIGHTS, allow_none=True)
-    body = text(1000, required=True, checks=[not_blank, no_nul])
+    body = text(1000, required=True, checks=[not_blank])
     visibility = choice(VISIBILITIES, load_default="shared")
     share_with_employer = fields.Boolean(error_messages=messages())
     written_at = UTCDateTime(error_messages=messages(invalid=_l("日時の形が正しくありません。")))
@@ -222,7 +225,7 @@ class CheckInSchema(BaseSchema):
     mood = scale()
     body = scale()
     sleep = scale()
-    comment = text(200, checks=[no_nul])
+    comment = text(200)
 
     @validates_schema
     def _something(self, data, **kwargs):
@@ -276,7 +279,7 @@ class ActionItemSchema(BaseSchema):
     """Something to do before the next meeting (次までにやること)."""
     id = fields.Integer(dump_only=True)
     meeting_id = fields.Integer(dump_only=True, allow_none=True)
-    text = text(500, required=True, checks=[not_blank, no_nul])
+    text = text(500, required=True, checks=[not_blank])
     owner = choice(ACTION_OWNERS, required=True)
     due = day_field(allow_none=True)
     done = fields.Boolean(dump_only=True)
@@ -287,7 +290,7 @@ class ActionItemSchema(BaseSchema):
 class TalkingPointSchema(BaseSchema):
     """Something the supporter (or the system) wants to raise."""
     id = fields.Integer(dump_only=True)
-    text = text(500, required=True, checks=[not_blank, no_nul])
+    text = text(500, required=True, checks=[not_blank])
     system_code = fields.String(dump_only=True, allow_none=True)
     meeting_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = UTCDateTime(dump_only=True)
@@ -305,7 +308,7 @@ class MeetingSchema(BaseSchema):
     started_at = UTCDateTime(dump_only=True, allow_none=True)
     closed_at = UTCDateTime(dump_only=True, allow_none=True)
     cancelled_at = UTCDateTime(dump_only=True, allow_none=True)
-    summary = text(5000, checks=[no_nul])
+    summary = text(5000)
 
 
 class MeetingDetailSchema(MeetingSchema):
@@ -317,12 +320,12 @@ class MeetingChangeSchema(BaseSchema):
     """Reschedule a meeting, or write its summary."""
     scheduled_at = meeting_time()
     mode = choice(MEETING_MODES)
-    summary = text(5000, checks=[no_nul])
+    summary = text(5000)
 
 
 class MeetingCloseSchema(BaseSchema):
     """Closing a meeting, optionally with the last word of its summary."""
-    summary = text(5000, checks=[no_nul])
+    summary = text(5000)
 
 
 class MeetingQuerySchema(BaseSchema):
@@ -364,7 +367,7 @@ class AgendaItemSchema(BaseSchema):
 class AgendaItemChangeSchema(BaseSchema):
     """What happened to an agenda item in the meeting."""
     status = choice(ITEM_STATUSES)
-    outcome = text(2000, checks=[no_nul])
+    outcome = text(2000)
 
 
 class AgendaSectionSchema(BaseSchema):
