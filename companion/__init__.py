@@ -53,24 +53,14 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from . import (
-        accounts, admin, api, auth, checkins, clients, copy, db, errors, i18n, note_pages, notes, pages, security,
-        views,
+        accounts, admin, api, auth, checkins, cli, clients, copy, db, errors, furigana, i18n,
+        meeting_pages, note_pages, pages, prepare, pwa, report_pages, security, views,
     )
-    db.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    errors.init_app(app)
-    auth.init_app(app)
-    copy.init_app(app)
-    views.init_app(app)
-    from . import meeting_api, meeting_pages, prepare  # noqa: F401 (meeting_api adds API routes)
-    for module in (meeting_pages, prepare):
+    # These add their routes to the API blueprint as they are imported.
+    from . import caseload, export, meeting_api, notes, report_api  # noqa: F401
+    for extension in (db, i18n, security, errors, auth, copy, views, furigana, cli):
+        extension.init_app(app)
+    for module in (pages, auth, accounts, admin, checkins, clients, note_pages, meeting_pages,
+                   prepare, report_pages, pwa, api):
         app.register_blueprint(module.bp)
-    for module in (pages, auth, accounts, admin, checkins, clients, note_pages, api):
-        app.register_blueprint(module.bp)
-    from . import furigana, pwa
-    furigana.init_app(app)
-    app.register_blueprint(pwa.bp)
-    from . import cli
-    cli.init_app(app)
     return app

@@ -31,11 +31,7 @@ def visible_clients(user):
 
 def client_or_404(user, client_id):
     """The client with client_id if user may see them; else 404, so existence is not revealed."""
-    try:
-        client_id = int(client_id)
-    except (TypeError, ValueError):
-        abort(404)
-    client = visible_clients(user).where(User.id == client_id).first()
+    client = visible_clients(user).where(User.id == _int_or_404(client_id)).first()
     if client is None:
         abort(404)
     return client

@@ -1,10 +1,12 @@
 """The JSON API under /api/v1: shared helpers, the session and the person signed in."""
 from flask import Blueprint, jsonify, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from . import auth, openapi
+from .access import client_or_404
 from .errors import api_error
 from .openapi import doc
 from .schemas import LoginSchema, MeSchema, SessionSchema, UserSchema, plain
@@ -36,6 +38,17 @@ class ApiError(Exception):
 @bp.errorhandler(ApiError)
 def _api_error(exc):
     return api_error(exc.status, exc.message, exc.fields)
+
+
+def requested_client(args):
+    """The client an API list is about: oneself, or client_id for staff (404 if not theirs)."""
+    if current_user.role == "client":
+        if args.get("client_id") not in (None, current_user.id):
+            raise ApiError(404)
+        return current_user._get_current_object()
+    if args.get("client_id") is None:
+        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
+    return client_or_404(current_user, args["client_id"])
 
 
 def me_data():

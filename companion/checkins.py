@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .access import log_access, roles_required
-from .api import ApiError, bp as api, load
+from .api import ApiError, bp as api, load, requested_client
 from .models import CheckIn, today, utcnow
-from .notes import subject
 from .openapi import doc
 from .schemas import CheckInQuerySchema, CheckInSchema, form_load
 
@@ -56,7 +55,7 @@ def put_checkin(day):
 def list_checkins():
     """Check-ins in a date range (the last 31 days by default)."""
     args = load(CheckInQuerySchema(), request.args.to_dict())
-    client = subject(args)
+    client = requested_client(args)
     end = args.get("to") or today()
     start = args.get("from_") or end - timedelta(days=30)
     rows = (CheckIn.select().where((CheckIn.client == client.id) & (CheckIn.day >= start)

@@ -22,8 +22,15 @@ def show(client_id):
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
     log_access(current_user, client, "client_page")
     from .meetings import next_meeting
+    from .periods import support_period
+    from .reports import summaries
+    from .timeline import timeline
+    period = timeline(support_period(profile.hire_date), today(), profile.certificate_valid_from,
+                      profile.certificate_valid_to) if profile and profile.hire_date else None
     return render_template("clients/show.html", client=client, notes=notes,
-                           checkins=checkins, profile=profile, meeting=next_meeting(client))
+                           checkins=checkins, profile=profile, meeting=next_meeting(client),
+                           timeline=period, reports=summaries(client)[:12],
+                           this_month=today().strftime("%Y-%m"))
 
 
 @bp.get("/settings/access-log")

@@ -74,6 +74,7 @@ def seed():
         (c[0], "client", c[1]) for c in CLIENTS]
     if Office.select().where(Office.name == OFFICE).exists():
         _seed_meetings()
+        _seed_reports()
         return people
     password = generate_password_hash(PASSWORD)
     with database.atomic():
@@ -98,6 +99,7 @@ def seed():
             days = 10 if login == "takahashi" else 30
             CheckIn.insert_many(_checkins(client, days, n)).execute()
     _seed_meetings()
+    _seed_reports()
     return people
 
 
@@ -168,3 +170,44 @@ def _seed_meetings():
             meetings.schedule(supporters[login], clients[login],
                               meetings.to_utc(today() + timedelta(days=days), time(14, 0)), mode)
 
+
+# login: (status, comment for the client, comment for the employer, notes the client lets
+# the employer see). sato's report waits for her approval; suzuki approved hers.
+REPORTS = {
+    "sato": ("finalised",
+             "通院の日の働き方を、上司に相談する準備ができました。お客さんへの案内が上手なことは、"
+             "佐藤さんの大きな強みです。品出しの量が多い日は、次回いっしょに記録を見ましょう。",
+             "売り場でお客様をご案内する場面で、力を発揮されています。指示はできれば"
+             "お一人の方から、メモでいただけると、より安定して働けます。",
+             ["お客さんに売り場を聞かれて、案内できた"]),
+    "suzuki": ("approved",
+               "質問するタイミングが決まって、仕事がしやすくなりましたね。資格のことは、"
+               "次回くわしく話しましょう。",
+               "電話の取りつぎができるようになりました。手順を紙にまとめていただけると、"
+               "さらに安定すると思います。",
+               ["電話の取りつぎができた"]),
+}
+
+
+def _seed_reports():
+    """Last month's 支援レポート for sato (to approve) and suzuki (approved), once."""
+    from . import reports
+    from .models import Meeting, MonthlyReport
+    clients = {u.login: u for u in User.select().where(User.login.in_(list(REPORTS)))}
+    if MonthlyReport.select().where(MonthlyReport.client.in_(list(clients.values()))).exists():
+        return
+    with database.atomic():
+        for login, (status, for_client, for_employer, shared) in REPORTS.items():
+            client = clients[login]
+            meeting = (Meeting.select().where((Meeting.client == client.id)
+                                              & (Meeting.state == "closed"))
+                       .order_by(Meeting.closed_at.desc()).first())
+            if meeting is None:
+                continue
+            Note.update(share_with_employer=True).where(
+                (Note.client == client.id) & Note.body.in_(shared)).execute()
+            month = reports.month_of(meeting.closed_at)
+            reports.finalise(client, month, meeting.supporter, {
+                "comment_for_client": for_client, "comment_for_employer": for_employer})
+            if status == "approved":
+                reports.approve(client, month)

@@ -1,6 +1,5 @@
 """The meetings API: schedule, read the agenda, start, record outcomes and actions, close."""
 from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
 
@@ -8,7 +7,7 @@ from . import meetings
 from .access import (
     agenda_item_or_404, client_or_404, log_access, meeting_or_404, roles_required,
 )
-from .api import ApiError, bp as api, load
+from .api import bp as api, load, requested_client
 from .meeting_agenda import agenda_for, item_view
 from .models import Meeting, User
 from .openapi import doc
@@ -34,14 +33,7 @@ def body_or_empty():
 def list_meetings():
     """One's own meetings, or those of a client one supports (client_id), newest first."""
     args = load(MeetingQuerySchema(), request.args.to_dict())
-    if current_user.role == "client":
-        if args.get("client_id") not in (None, current_user.id):
-            raise ApiError(404)
-        client = current_user._get_current_object()
-    elif args.get("client_id") is None:
-        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
-    else:
-        client = client_or_404(current_user, args["client_id"])
+    client = requested_client(args)
     supporter = User.alias()
     query = (Meeting.select(Meeting, supporter)
              .join(supporter, on=(Meeting.supporter == supporter.id), join_type=JOIN.LEFT_OUTER)

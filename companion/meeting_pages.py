@@ -32,7 +32,8 @@ def _labels(state):
 
 def caseload_page():
     """The supporter's start page: their clients, most in need of attention first."""
-    return render_template("pages/supporter_home.html", rows=meetings.caseload(current_user))
+    from .caseload import caseload_page as flagged
+    return flagged()
 
 
 @bp.get("/caseload")

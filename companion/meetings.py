@@ -1,16 +1,15 @@
 """Meetings (作戦会議): scheduling, starting, recording outcomes, closing, and the caseload."""
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import time
 
 from flask_babel import gettext as _
-from peewee import JOIN, fn
 
-from .access import current_supporters, visible_clients
+from .access import current_supporters
 from .agenda import close_outcomes
 from .api import ApiError
 from .db import database
 from .meeting_agenda import SYSTEM, compile_live, local, snapshot, to_utc
-from .models import ActionItem, AgendaItem, Meeting, Note, TalkingPoint, User, today, utcnow
+from .models import ActionItem, AgendaItem, Meeting, Note, TalkingPoint, today, utcnow
 
 
 def days_until(moment):
@@ -197,40 +196,3 @@ def actions_of(meeting):
     return list(ActionItem.select().where(ActionItem.meeting == meeting.id)
                 .order_by(ActionItem.id))
 
-
-def caseload(user):
-    """Assigned clients with their next meeting, new and urgent notes; urgent ones first.
-
-    Four queries whatever the number of clients: the clients, their upcoming meetings,
-    notes since each one's last closed meeting, urgent worries still open.
-    """
-    clients = list(visible_clients(user).order_by(User.display_name))
-    ids = [c.id for c in clients]
-    if not ids:
-        return []
-    upcoming = {}
-    for meeting in (Meeting.select().where(
-            Meeting.client.in_(ids) & ((Meeting.state == "in_progress") | (
-                (Meeting.state == "scheduled") & (Meeting.scheduled_at >= start_of_today()))))
-            .order_by(Meeting.scheduled_at)):
-        if meeting.client_id not in upcoming:
-            meeting.days_left = days_until(meeting.scheduled_at)
-            upcoming[meeting.client_id] = meeting
-    last = (Meeting.select(Meeting.client.alias("client_id"),
-                           fn.MAX(Meeting.started_at).alias("last_at"))
-            .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
-            .group_by(Meeting.client).alias("last"))
-    visible = (Note.visibility == "shared") & Note.deleted_at.is_null() & Note.client.in_(ids)
-    new = dict(Note.select(Note.client, fn.COUNT(Note.id))
-               .join(last, JOIN.LEFT_OUTER, on=(Note.client == last.c.client_id))
-               .where(visible & (last.c.last_at.is_null() | (Note.written_at > last.c.last_at)))
-               .group_by(Note.client).tuples())
-    urgent = dict(Note.select(Note.client, fn.COUNT(Note.id))
-                  .where(visible & (Note.kind == "worry") & (Note.weight == "urgent")
-                         & Note.state.in_(("open", "carried")))
-                  .group_by(Note.client).tuples())
-    rows = [{"client": c, "next_meeting": upcoming.get(c.id), "new_notes": new.get(c.id, 0),
-             "urgent": urgent.get(c.id, 0)} for c in clients]
-    far = datetime.max
-    return sorted(rows, key=lambda r: (
-        -r["urgent"], r["next_meeting"].scheduled_at if r["next_meeting"] else far))

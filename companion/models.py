@@ -1,11 +1,11 @@
 """The peewee models: offices, people, assignments and what they record."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from flask_login import UserMixin
 from peewee import (
     BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-    IntegerField, Model, TextField,
+    IntegerField, Model, ModelDelete, TextField,
 )
 
 from .db import database
@@ -165,13 +165,47 @@ class AccessLog(BaseModel):
 NOTE_MODELS = [Note, CheckIn, AccessLog]
 
 
+RETENTION_YEARS = 5
+
+
+class RecordRetained(Exception):
+    """A delete that would remove a service record still inside its retention period."""
+
+
+def retention_cutoff(day=None):
+    """The first day inside the retention period: records from then on must be kept."""
+    from .periods import add_months
+    return add_months(day or today(), -12 * RETENTION_YEARS)
+
+
+class RetainedDelete(ModelDelete):
+    """A DELETE that refuses, before removing anything, when it would reach a retained record."""
+
+    def _execute(self, database):
+        kept = self.model.retained()
+        if self._where is not None:
+            kept = kept.where(self._where)
+        if kept.exists():
+            raise RecordRetained(
+                f"{self.model.__name__}: service records are kept {RETENTION_YEARS} years")
+        return super()._execute(database)
+
+
+class Retained:
+    """Service records (DESIGN §2): delete queries and delete_instance refuse recent ones."""
+
+    @classmethod
+    def delete(cls):
+        return RetainedDelete(cls)
+
+
 MEETING_MODES = ("in_person", "online", "workplace_visit", "three_party")
 MEETING_STATES = ("scheduled", "in_progress", "closed", "cancelled")
 ITEM_STATUSES = ("pending", "discussed", "resolved", "carry_over")
 ACTION_OWNERS = ("client", "supporter", "employer")
 
 
-class Meeting(BaseModel):
+class Meeting(Retained, BaseModel):
     client = ForeignKeyField(User, backref="meetings", on_delete="CASCADE")
     supporter = ForeignKeyField(User, null=True, backref="held_meetings", on_delete="SET NULL")
     scheduled_at = DateTimeField()
@@ -189,6 +223,12 @@ class Meeting(BaseModel):
 
     class Meta:
         indexes = ((("client", "scheduled_at"), False),)
+
+    @classmethod
+    def retained(cls):
+        """Closed meetings younger than the retention period."""
+        since = datetime.combine(retention_cutoff(), datetime.min.time())
+        return cls.select().where((cls.state == "closed") & (cls.closed_at >= since))
 
 
 class ActionItem(BaseModel):
@@ -215,7 +255,7 @@ class TalkingPoint(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-class AgendaItem(BaseModel):
+class AgendaItem(Retained, BaseModel):
     """One line of a started meeting's agenda, with a copy of what it said then."""
     meeting = ForeignKeyField(Meeting, backref="agenda_items", on_delete="CASCADE")
     section = CharField(max_length=20)
@@ -241,5 +281,43 @@ class AgendaItem(BaseModel):
     class Meta:
         indexes = ((("meeting", "position"), False),)
 
+    @classmethod
+    def retained(cls):
+        """The items of retained meetings: the frozen record of what was said."""
+        return cls.select().join(Meeting, on=(cls.meeting == Meeting.id)).where(
+            Meeting.id.in_(Meeting.retained().select(Meeting.id)))
+
 
 MEETING_MODELS = [Meeting, ActionItem, TalkingPoint, AgendaItem]
+
+
+REPORT_STATES = ("draft", "finalised", "approved")
+
+
+class MonthlyReport(Retained, BaseModel):
+    """The 支援レポート of one client for one month (Japan time), and the client's consent."""
+    client = ForeignKeyField(User, backref="reports", on_delete="RESTRICT")
+    month = CharField(max_length=7)
+    status = CharField(max_length=10, default="draft")
+    comment_for_client = TextField(default="")
+    comment_for_employer = TextField(default="")
+    finalised_at = DateTimeField(null=True)
+    finalised_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    approved_at = DateTimeField(null=True)
+    change_request = TextField(default="")
+    change_requested_at = DateTimeField(null=True)
+    # The employer copy as the client approved it (JSON): later changes never reach it.
+    employer_copy = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "month"), True),)
+
+    @classmethod
+    def retained(cls):
+        """Reports of the months inside the retention period."""
+        return cls.select().where(cls.month >= retention_cutoff().strftime("%Y-%m"))
+
+
+REPORT_MODELS = [MonthlyReport]

@@ -133,9 +133,13 @@ def edit(note_id):
         data, errors = load_note_form(partial=True)
         if not errors:
             data.pop("id", None)
-            update_note(note, data)
-            flash(_("なおしました。"))
-            return redirect(url_for(".index"))
+            try:
+                update_note(note, data)
+            except ApiError as exc:  # employer sharing locked by an approved report
+                flash(exc.message, "error")
+            else:
+                flash(_("なおしました。"))
+                return redirect(url_for(".index"))
         return render_template("notes/write.html", form=posted_form() | {"id": note.id},
                                errors=errors, examples=EXAMPLES, editing=True, note=note), 422
     return render_template("notes/write.html", form=note_form(note), errors={},
@@ -152,9 +156,13 @@ def toggle(note_id, what):
         flash(_("支援員に見せないメモにしました。") if note.visibility == "private"
               else _("支援員に見せるメモにしました。"))
     elif what == "employer":
-        update_note(note, {"share_with_employer": not note.share_with_employer})
-        flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
-              else _("会社には伝えないメモにしました。"))
+        try:
+            update_note(note, {"share_with_employer": not note.share_with_employer})
+        except ApiError as exc:  # already in a report the client approved
+            flash(exc.message, "error")
+        else:
+            flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
+                  else _("会社には伝えないメモにしました。"))
     else:
         abort(404)
     return redirect(url_for(".index", month=request.form.get("month")))
@@ -169,7 +177,9 @@ def delete(note_id):
         delete_note(note)
         session["deleted_note"] = note.id
         return redirect(url_for(".index"))
-    return render_template("notes/delete.html", note=note)
+    from .reports import in_meeting_record
+    return render_template("notes/delete.html", note=note,
+                           in_record=note.state != "open" or in_meeting_record(note))
 
 
 @bp.post("/notes/<note_id>/restore")

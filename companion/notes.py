@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import IntegrityError
 
-from .access import client_or_404, log_access, note_or_404, notes_for, roles_required
-from .api import ApiError, bp as api, load
+from .access import log_access, note_or_404, notes_for, roles_required
+from .api import ApiError, bp as api, load, requested_client
 from .db import database
 from .models import Note, utcnow
 from .openapi import doc
@@ -69,6 +69,10 @@ def update_note(note, data):
     if data.get("weight") and data.get("kind", note.kind) != "worry":
         # The schema can't see the stored kind: a PATCH of weight alone is checked here.
         raise ApiError(422, fields={"weight": [str(WEIGHT_FOR_WORRIES_ONLY)]})
+    if data.get("share_with_employer", note.share_with_employer) != note.share_with_employer:
+        from .reports import sharing_locked
+        if sharing_locked(note):
+            raise ApiError(409, _("このメモは、会社にわたしたレポートに入っています。会社に伝えるかどうかは、もう変えられません。"))
     data = prepare(dict(data), creating=False)
     data.pop("id", None)
     starred = data.pop("starred", None)
@@ -131,17 +135,6 @@ def filtered(query, args):
     return query.order_by(Note.written_at.desc())
 
 
-def subject(args):
-    """The client whose notes are asked for: oneself, or client_id for staff."""
-    if current_user.role == "client":
-        if args.get("client_id") not in (None, current_user.id):
-            raise ApiError(404)
-        return current_user._get_current_object()
-    if args.get("client_id") is None:
-        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
-    return client_or_404(current_user, args["client_id"])
-
-
 def dump(note):
     """A note as JSON, with the client's id."""
     return NoteSchema().dump(note) | {"starred": note.starred_at is not None}
@@ -153,7 +146,7 @@ def dump(note):
 def list_notes():
     """Notes of oneself, or the shared notes of a client one supports."""
     args = load(NoteQuerySchema(), request.args.to_dict())
-    client = subject(args)
+    client = requested_client(args)
     notes = list(filtered(notes_for(current_user, client), args))
     log_access(current_user, client, "notes")
     return jsonify([dump(n) for n in notes])

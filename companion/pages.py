@@ -46,6 +46,7 @@ def _navigation():
         if role == "client":
             items.append(("notes.index", _("メモ")))
             items.append(("prepare.mine", _("面談")))
+            items.append(("report_pages.records", _("きろく")))
         if role in ("supporter", "manager"):
             items.append(("accounts.index", _("アカウント")))
         if role == "manager":

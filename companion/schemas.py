@@ -416,3 +416,138 @@ class AgendaSchema(BaseSchema):
     highlights = fields.List(fields.Nested(HighlightSchema), dump_only=True)
     condition = fields.Nested(ConditionSchema, dump_only=True)
     window = fields.Nested(WindowSchema, dump_only=True)
+
+
+# --- the supporter's month: caseload, 支援レポート, export ------------------------------
+
+class FlagSchema(BaseSchema):
+    """Why a client needs attention: a code and the reason in words."""
+    code = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True)
+
+
+class NextMeetingSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    scheduled_at = UTCDateTime(dump_only=True)
+    mode = fields.String(dump_only=True)
+    state = fields.String(dump_only=True)
+    days_left = fields.Integer(dump_only=True)
+
+
+class CaseloadRowSchema(BaseSchema):
+    """One client on the caseload."""
+    client = fields.Nested(PersonSchema, dump_only=True)
+    flags = fields.List(fields.Nested(FlagSchema), dump_only=True)
+    next_meeting = fields.Nested(NextMeetingSchema, dump_only=True, allow_none=True)
+    new_notes = fields.Integer(dump_only=True)
+
+
+class ReportItemSchema(BaseSchema):
+    """An item a meeting reached, with its outcome; the employer copy leaves out ref_type and sharing."""
+    section = fields.String(dump_only=True)
+    ref_type = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True, allow_none=True)
+    topic = fields.String(dump_only=True, allow_none=True)
+    text = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    share_with_employer = fields.Boolean(dump_only=True)
+
+
+class ReportActionSchema(BaseSchema):
+    text = fields.String(dump_only=True)
+    owner = fields.String(dump_only=True)
+    due = fields.Date(dump_only=True, allow_none=True)
+    done = fields.Boolean(dump_only=True)
+
+
+class ReportMeetingSchema(BaseSchema):
+    """A meeting closed in the month; the employer copy has only held_at, mode and items."""
+    held_at = UTCDateTime(dump_only=True)
+    mode = fields.String(dump_only=True)
+    supporter = fields.String(dump_only=True, allow_none=True)
+    summary = fields.String(dump_only=True)
+    items = fields.List(fields.Nested(ReportItemSchema), dump_only=True)
+    actions = fields.List(fields.Nested(ReportActionSchema), dump_only=True)
+
+
+class ReportSchema(BaseSchema):
+    """The 支援レポート: the client copy holds everything, the employer copy only consented items."""
+    copy = fields.String(dump_only=True)
+    month = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    client = fields.Nested(PersonSchema, dump_only=True)
+    office = fields.String(dump_only=True)
+    employer_name = fields.String(dump_only=True)
+    finalised_at = UTCDateTime(dump_only=True, allow_none=True)
+    approved_at = UTCDateTime(dump_only=True, allow_none=True)
+    change_request = fields.String(dump_only=True)
+    comment_for_client = fields.String(dump_only=True)
+    comment_for_employer = fields.String(dump_only=True)
+    meetings = fields.List(fields.Nested(ReportMeetingSchema), dump_only=True)
+    condition = fields.Nested(ConditionSchema, dump_only=True)
+
+
+class ReportSummarySchema(BaseSchema):
+    """A month that has (or may have) a report."""
+    month = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    meetings = fields.Integer(dump_only=True)
+    finalised_at = UTCDateTime(dump_only=True, allow_none=True)
+    approved_at = UTCDateTime(dump_only=True, allow_none=True)
+
+
+class ReportQuerySchema(BaseSchema):
+    copy = choice(("client", "employer"), load_default="client")
+
+
+class ReportCommentsSchema(BaseSchema):
+    """The supporter's two comments: one for the client, one for the employer."""
+    comment_for_client = text(5000, checks=[no_nul])
+    comment_for_employer = text(5000, checks=[no_nul])
+
+
+class ApproveSchema(BaseSchema):
+    """Approving takes nothing but the tap."""
+
+
+class ChangeRequestSchema(BaseSchema):
+    """What the client would like changed before the report goes to the employer."""
+    comment = text(2000, required=True, checks=[not_blank, no_nul])
+
+
+class ProfileExportSchema(BaseSchema):
+    login = fields.String(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    hire_date = fields.Date(dump_only=True, allow_none=True)
+    employer_name = fields.String(dump_only=True)
+    job_title = fields.String(dump_only=True)
+    certificate_valid_from = fields.Date(dump_only=True, allow_none=True)
+    certificate_valid_to = fields.Date(dump_only=True, allow_none=True)
+    support_start = fields.Date(dump_only=True, allow_none=True)
+    support_end = fields.Date(dump_only=True, allow_none=True)
+    office_phone = fields.String(dump_only=True)
+
+
+class ExportNoteSchema(NoteSchema):
+    """A note as exported: everything, private ones included."""
+    class Meta(BaseSchema.Meta):
+        exclude = ("client_id",)
+
+
+class ExportMeetingSchema(MeetingSchema):
+    """A meeting with its frozen agenda and the actions decided."""
+    class Meta(BaseSchema.Meta):
+        exclude = ("client", "client_id")
+    agenda_items = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    actions = fields.List(fields.Nested(ActionItemSchema), dump_only=True)
+
+
+class ExportSchema(BaseSchema):
+    """Everything of one client's: profile, notes, check-ins, meetings, reports (client copies)."""
+    exported_at = UTCDateTime(dump_only=True)
+    profile = fields.Nested(ProfileExportSchema, dump_only=True)
+    notes = fields.List(fields.Nested(ExportNoteSchema), dump_only=True)
+    checkins = fields.List(fields.Nested(CheckInSchema), dump_only=True)
+    meetings = fields.List(fields.Nested(ExportMeetingSchema), dump_only=True)
+    reports = fields.List(fields.Nested(ReportSchema), dump_only=True)

@@ -89,8 +89,7 @@ export async function send({ quiet = false } = {}) {
 export async function forget() {
   if (!available) return;
   await core.clear(user);
-  Object.keys(localStorage).filter((key) => key === draftKey())
-    .forEach((key) => localStorage.removeItem(key));
+  try { localStorage.removeItem(draftKey()); } catch (error) { /* storage blocked */ }
   if (self.caches) await caches.delete("companion-pages");
 }
 

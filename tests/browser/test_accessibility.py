@@ -40,6 +40,9 @@ PAGES = [
     ("supporter", "/clients/{client}/meetings", "client-meetings"),
     ("supporter", "/meetings/{meeting}", "meeting"),
     ("supporter", "/meetings/{meeting}/edit", "meeting-edit"),
+    ("supporter", "/clients/{client}/reports/2025-01", "report"),
+    ("client", "/records", "client-records"),
+    ("client", "/records/2025-01", "client-report"),
     ("manager", "/accounts/", "accounts"),
 ]
 

@@ -1,0 +1,141 @@
+"""The caseload: the clients a supporter (or manager) sees, most in need of attention first."""
+from datetime import time, timedelta
+
+from flask import jsonify, render_template
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from peewee import JOIN, Case, fn
+
+from .access import roles_required, visible_clients
+from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
+from .api import bp as api
+from .meeting_agenda import highlight_view, to_utc
+from .meetings import days_until, start_of_today
+from .models import CheckIn, ClientProfile, Meeting, Note, today, utcnow
+from .needs import FACE_TO_FACE, Facts, flags_for, need_order
+from .openapi import doc
+from .periods import support_period
+from .schemas import CaseloadRowSchema
+from .views import day as format_day
+
+LABELS = {
+    "urgent_worry": _l("すぐ相談したい"),
+    "condition_drop": _l("調子が下がっている"),
+    "quiet": _l("しばらく記録がない"),
+    "no_face_to_face_this_month": _l("今月まだ会っていない"),
+    "certificate_ending": _l("受給者証の期限"),
+    "support_ending": _l("支援の終わりが近い"),
+    "no_next_meeting": _l("次の面談が未定"),
+}
+
+
+def reason(flag):
+    """Why a client is flagged, in words, with the numbers the rule found."""
+    code = flag.code
+    if code == "urgent_worry":
+        return _("「すぐ相談したい」困ったことが%(n)d件、まだ話せていません。", n=flag.count)
+    if code == "condition_drop":
+        return highlight_view(code, flag.count, scale=flag.scale)["message"]
+    if code == "quiet":
+        if not flag.count:
+            return _("メモも今日の調子も、まだ一度もありません。")
+        return highlight_view(code, flag.count)["message"]
+    if code == "no_face_to_face_this_month":
+        return _("今月は、会って話す面談(対面・職場訪問・三者面談)をまだしていません。")
+    if code == "certificate_ending" and flag.count < 0:
+        return _("受給者証の期限が%(due)sに切れています。", due=format_day(flag.due))
+    if code == "certificate_ending":
+        return _("受給者証の期限は%(due)sです(あと%(n)d日)。", due=format_day(flag.due), n=flag.count)
+    if code == "support_ending":
+        return _("定着支援は%(due)sで終わります(あと%(n)d日)。引きつぎの準備を。",
+                 due=format_day(flag.due), n=flag.count)
+    return _("次の面談が決まっていません。")
+
+
+def caseload(user, now=None):
+    """The clients user may see with their flags, next meeting and new notes; most urgent first.
+
+    Seven queries whatever the number of clients: the clients, their profiles, upcoming
+    meetings, closed meetings, notes, check-ins of the window and each one's last check-in.
+    """
+    now, day = now or utcnow(), today()
+    clients = list(visible_clients(user))
+    ids = [c.id for c in clients]
+    if not ids:
+        return []
+    profiles = {p.user_id: p for p in ClientProfile.select().where(ClientProfile.user.in_(ids))}
+    upcoming = {}
+    for meeting in (Meeting.select().where(
+            Meeting.client.in_(ids) & ((Meeting.state == "in_progress") | (
+                (Meeting.state == "scheduled") & (Meeting.scheduled_at >= start_of_today()))))
+            .order_by(Meeting.scheduled_at)):
+        if meeting.client_id not in upcoming:
+            meeting.days_left = days_until(meeting.scheduled_at)
+            upcoming[meeting.client_id] = meeting
+    month_start = to_utc(day.replace(day=1), time())
+    closed = {client_id: (last_at, bool(f2f)) for client_id, last_at, f2f in (
+        Meeting.select(Meeting.client, fn.MAX(Meeting.started_at), fn.MAX(Case(None, [(
+            Meeting.mode.in_(FACE_TO_FACE) & (Meeting.started_at >= month_start), 1)], 0)))
+        .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
+        .group_by(Meeting.client).tuples())}
+    last = (Meeting.select(Meeting.client.alias("client_id"),
+                           fn.MAX(Meeting.started_at).alias("last_at"))
+            .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
+            .group_by(Meeting.client).alias("last"))
+    since_last = last.c.last_at.is_null() | (Note.written_at > last.c.last_at)
+    urgent = (Note.kind == "worry") & (Note.weight == "urgent") & Note.state.in_(("open", "carried"))
+    notes = {client_id: (written, new or 0, pressing or 0) for client_id, written, new, pressing in (
+        Note.select(Note.client, fn.MAX(Note.written_at),
+                    fn.SUM(Case(None, [(since_last, 1)], 0)), fn.SUM(Case(None, [(urgent, 1)], 0)))
+        .join(last, JOIN.LEFT_OUTER, on=(Note.client == last.c.client_id))
+        .where(Note.client.in_(ids) & (Note.visibility == "shared") & Note.deleted_at.is_null())
+        .group_by(Note.client).tuples())}
+    # The check-ins the agenda's rules read: its window (since the last meeting, else 30
+    # days) and the two 14-day blocks of the trend.
+    checkins = {}
+    for row in (CheckIn.select(CheckIn.client, CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
+                .join(last, JOIN.LEFT_OUTER, on=(CheckIn.client == last.c.client_id))
+                .where(CheckIn.client.in_(ids) & (CheckIn.day <= now.date()) & (
+                    (CheckIn.day > now.date() - timedelta(days=2 * TREND_DAYS))
+                    | (last.c.last_at.is_null() & (CheckIn.day > (now - DEFAULT_WINDOW).date()))
+                    | (CheckIn.day > last.c.last_at)))):
+        checkins.setdefault(row.client_id, []).append(
+            AgendaCheckIn(row.day, row.mood, row.body, row.sleep))
+    last_checkin = dict(CheckIn.select(CheckIn.client, fn.MAX(CheckIn.day))
+                        .where(CheckIn.client.in_(ids) & (CheckIn.day <= now.date()))
+                        .group_by(CheckIn.client).tuples())
+    rows = []
+    for client in clients:
+        profile = profiles.get(client.id)
+        last_at, face_to_face = closed.get(client.id, (None, False))
+        written, new, pressing = notes.get(client.id, (None, 0, 0))
+        meeting = upcoming.get(client.id)
+        facts = Facts(
+            urgent_worries=int(pressing), checkins=tuple(checkins.get(client.id, ())),
+            last_meeting_at=last_at, last_note_day=min(written, now).date() if written else None,
+            last_checkin_day=last_checkin.get(client.id), face_to_face_this_month=face_to_face,
+            certificate_valid_to=profile.certificate_valid_to if profile else None,
+            support_end=support_period(profile.hire_date).end
+            if profile and profile.hire_date else None,
+            next_meeting_at=meeting.scheduled_at if meeting else None)
+        flags = flags_for(facts, now, day)
+        rows.append({
+            "client": client, "next_meeting": meeting, "new_notes": int(new),
+            "flags": [{"code": f.code, "label": str(LABELS[f.code]), "reason": reason(f)}
+                      for f in flags],
+            "order": need_order(flags, facts.next_meeting_at, client.display_name),
+        })
+    return sorted(rows, key=lambda r: r["order"])
+
+
+def caseload_page():
+    """The supporter's start page: their clients, where to look first at the top."""
+    return render_template("pages/supporter_home.html", rows=caseload(current_user))
+
+
+@api.get("/caseload")
+@doc("The caseload, most in need of attention first", response=CaseloadRowSchema, many=True)
+@roles_required("supporter", "manager")
+def caseload_api():
+    """Every client one may see, with flags in words, the next meeting and new notes."""
+    return jsonify(CaseloadRowSchema(many=True).dump(caseload(current_user)))

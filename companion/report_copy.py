@@ -1,0 +1,80 @@
+"""The 支援レポート's two copies from plain data: everything for the client, only consented items for the employer.
+
+Pure functions (STYLE: pure core): `reports.py` turns rows into the dataclasses below.
+
+Rules where DESIGN is silent:
+- A meeting belongs to the month (Japan time) it was closed in.
+- Reported items are those the meeting reached: `discussed`, `resolved` or `carry_over`.
+  `pending` ones were not talked about; they simply come back next time.
+- The employer copy keeps, for each meeting, its date and way of meeting (the support
+  that was given) and only the items that are the client's own notes, still shared and
+  not deleted, which the client marked `share_with_employer`; plus the comment written
+  for the employer. Never the condition summary, the meeting's summary, action items,
+  the supporter's points or anything else: they may hold health information the client
+  did not agree to pass on, item by item (要配慮個人情報).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+REPORTED = ("discussed", "resolved", "carry_over")
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    section: str
+    ref_type: str
+    text: str
+    status: str
+    outcome: str = ""
+    kind: str | None = None
+    topic: str | None = None
+    # The note's own flag, read now: true only for a shared, undeleted note the client marked.
+    share_with_employer: bool = False
+
+
+@dataclass(frozen=True)
+class ReportAction:
+    text: str
+    owner: str
+    due: date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class ReportMeeting:
+    held_at: datetime
+    mode: str
+    items: tuple[ReportItem, ...] = ()
+    actions: tuple[ReportAction, ...] = ()
+    summary: str = ""
+    supporter: str | None = None
+
+
+def for_employer(item: ReportItem) -> bool:
+    """Whether the client agreed that this very item may reach their employer."""
+    return item.ref_type == "note" and item.share_with_employer and item.status in REPORTED
+
+
+def client_meetings(meetings) -> list[dict]:
+    """The client copy's meetings: everything reported, with whether each item goes further."""
+    return [{
+        "held_at": m.held_at, "mode": m.mode, "supporter": m.supporter, "summary": m.summary,
+        "items": [{"section": i.section, "ref_type": i.ref_type, "kind": i.kind, "topic": i.topic,
+                   "text": i.text, "status": i.status, "outcome": i.outcome,
+                   "share_with_employer": for_employer(i)}
+                  for i in m.items if i.status in REPORTED],
+        "actions": [{"text": a.text, "owner": a.owner, "due": a.due, "done": a.done}
+                    for a in m.actions],
+    } for m in sorted(meetings, key=lambda m: m.held_at)]
+
+
+def employer_meetings(meetings) -> list[dict]:
+    """The employer copy's meetings: date, way of meeting, and the consented items only."""
+    return [{
+        "held_at": m.held_at, "mode": m.mode,
+        "items": [{"section": i.section, "kind": i.kind, "topic": i.topic, "text": i.text,
+                   "status": i.status, "outcome": i.outcome}
+                  for i in m.items if for_employer(i)],
+    } for m in sorted(meetings, key=lambda m: m.held_at)]
