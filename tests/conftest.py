@@ -133,6 +133,21 @@ def auth(client):
     return Auth(client)
 
 
+@pytest.fixture
+def login_as(app, people):
+    """Log a fresh browser (with its own cookies) in as the named person."""
+    def login(name):
+        auth = Auth(app.test_client())
+        assert auth.login(people[name].login).status_code == 302
+        return auth
+    return login
+
+
+def in_english(people, name):
+    """Make the named person read English (tests/test_i18n.py keeps the catalog complete)."""
+    User.update(locale="en").where(User.id == people[name].id).execute()
+
+
 @contextmanager
 def count_queries():
     """Count the SQL statements peewee runs inside the block."""

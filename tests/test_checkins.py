@@ -1,31 +1,11 @@
 """Today's condition: one check-in per client per day, from the API and from the taps on Home."""
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-import companion
-from companion.models import AccessLog, CheckIn, User, today
-from conftest import Auth
+from companion.models import AccessLog, CheckIn, today
+from conftest import Auth, in_english
 
-EN_CATALOG = Path(companion.__file__).parent / "translations/en/LC_MESSAGES/messages.mo"
-
-
-@pytest.fixture
-def login_as(app, people):
-    """Log a fresh browser in as the named person."""
-    def login(name):
-        auth = Auth(app.test_client())
-        assert auth.login(people[name].login).status_code == 302
-        return auth
-    return login
-
-
-def in_english(people, name):
-    """Make the named person read English; fails until the English catalog is compiled."""
-    assert EN_CATALOG.exists(), (
-        "English catalog missing: companion/translations/en/LC_MESSAGES/messages.mo")
-    User.update(locale="en").where(User.id == people[name].id).execute()
 
 
 def day(offset=0):

@@ -14,13 +14,9 @@ SECTION_KEYS = ["priorities", "actions_review", "condition", "wins", "worries", 
 
 
 @pytest.fixture
-def login(app, people):
+def login(login_as):
     """A logged-in browser per person: login("supporter") → an Auth with its own cookies."""
-    def as_(name):
-        auth = conftest.Auth(app.test_client())
-        auth.login(people[name].login)
-        return auth
-    return as_
+    return login_as
 
 
 def write(client, body, kind="worry", days_ago=1, **fields):

@@ -2,26 +2,13 @@
 import re
 import uuid
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-import companion
-from companion.models import AccessLog, ClientProfile, Note, User
-from conftest import Auth, form_token
+from companion.models import AccessLog, ClientProfile, Note
+from conftest import form_token, in_english
 
-EN_CATALOG = Path(companion.__file__).parent / "translations/en/LC_MESSAGES/messages.mo"
 NASTY = '<script>alert(1)</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture
-def login_as(app, people):
-    """Log a fresh browser in as the named person."""
-    def login(name):
-        auth = Auth(app.test_client())
-        assert auth.login(people[name].login).status_code == 302
-        return auth
-    return login
 
 
 class FormReader(HTMLParser):
@@ -169,8 +156,7 @@ def test_too_long_text_is_refused_and_kept_for_fixing(people, login_as):
 
 
 def test_form_errors_in_english(people, login_as):
-    assert EN_CATALOG.exists(), "English catalog not compiled yet"
-    User.update(locale="en").where(User.id == people["client"].id).execute()
+    in_english(people, "client")
     me = login_as("client")
     response = write(me, body="   ")
     html = response.get_data(as_text=True)
@@ -218,8 +204,7 @@ def test_urgent_page_falls_back_to_the_offices_phone(people, login_as):
 
 
 def test_urgent_page_in_english(people, login_as):
-    assert EN_CATALOG.exists(), "English catalog not compiled yet"
-    User.update(locale="en").where(User.id == people["client"].id).execute()
+    in_english(people, "client")
     me = login_as("client")
     response = write(me, body="I can't stay at work today", weight="urgent")
     html = page(me, response.headers["Location"])

@@ -2,34 +2,13 @@
 import threading
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-import companion
-from companion.models import AccessLog, Note, User, utcnow
-from conftest import Auth
+from companion.models import AccessLog, Note, utcnow
+from conftest import Auth, in_english
 
-EN_CATALOG = Path(companion.__file__).parent / "translations/en/LC_MESSAGES/messages.mo"
 WORRY = {"kind": "worry", "body": "最近、朝起きるのが辛くなってきた"}
-
-
-@pytest.fixture
-def login_as(app, people):
-    """Log a fresh browser in as the named person (each with their own cookies)."""
-    def login(name):
-        auth = Auth(app.test_client())
-        assert auth.login(people[name].login).status_code == 302
-        return auth
-    return login
-
-
-def in_english(people, name):
-    """Make the named person read English; fails until the English catalog is compiled."""
-    assert EN_CATALOG.exists(), (
-        "English catalog missing: companion/translations/en/LC_MESSAGES/messages.mo "
-        "(see the msgid → English list in the issue 3 test report)")
-    User.update(locale="en").where(User.id == people[name].id).execute()
 
 
 def create(auth, **fields):
