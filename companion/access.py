@@ -1,4 +1,5 @@
 """Authorization in one place: who may reach which client's data."""
+import uuid
 from functools import wraps
 
 from flask import abort
@@ -70,10 +71,18 @@ def notes_for(user, client):
     return query
 
 
+def canonical_id(note_id):
+    """A note id in its stored form; anything that is not a UUID is simply not found."""
+    try:
+        return str(uuid.UUID(str(note_id)))
+    except ValueError:
+        abort(404)
+
+
 def note_or_404(user, note_id):
     """A note user may read, else 404 (never revealing that it exists)."""
     from .models import Note
-    note = Note.get_or_none((Note.id == str(note_id).lower()) & Note.deleted_at.is_null())
+    note = Note.get_or_none((Note.id == canonical_id(note_id)) & Note.deleted_at.is_null())
     if note is None or note.client_id != user.id and (
             note.visibility != "shared" or not may_see(user, note.client)):
         abort(404)

@@ -23,9 +23,11 @@ def office_people(role=None):
 def parse_day(name):
     """A YYYY-MM-DD query argument as a date, or None when absent or malformed."""
     try:
-        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
+        day = datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
     except ValueError:
         return None
+    # Outside these years the day arithmetic would overflow; no log is that old or new.
+    return day if 2000 <= day.year <= 2100 else None
 
 
 @bp.get("/access-log")

@@ -236,8 +236,10 @@ def change_password():
     if problem:
         flash(problem, "error")
         return redirect(url_for("pages.settings"))
+    # Stay as remembered as before: a shared computer must not start remembering.
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     set_password(user, request.form["password"])
     session.clear()
-    login_user(user, remember=True)
+    login_user(user, remember=remembered)
     flash(_("パスワードを変えました。ほかの端末ではログインし直してください。"))
     return redirect(url_for("pages.settings"))

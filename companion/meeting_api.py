@@ -106,6 +106,7 @@ def start_meeting(meeting_id):
     """Freeze the agenda into items and begin; answers the frozen agenda."""
     meeting = meeting_or_404(current_user, meeting_id)
     meeting = meetings.start(meeting, current_user)
+    log_access(current_user, meeting.client, "agenda", meeting.id)
     return jsonify(AgendaSchema().dump(agenda_for(meeting.client, meeting)))
 
 

@@ -58,6 +58,7 @@ def schedule_form(meeting=None):
 def client_meetings(client_id):
     """A client's meetings, and the form that schedules the next one."""
     client = client_or_404(current_user, client_id)
+    log_access(current_user, client, "meeting")
     form, errors, status = schedule_form(), {}, 200
     if request.method == "POST":
         data, errors = form_load(MeetingFormSchema(), request.form)

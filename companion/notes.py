@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import IntegrityError
 
-from .access import log_access, note_or_404, notes_for, roles_required
+from .access import canonical_id, log_access, note_or_404, notes_for, roles_required
 from .api import ApiError, bp as api, load, requested_client
 from .db import database
 from .models import Note, utcnow
@@ -34,7 +34,12 @@ def prepare(data, creating):
 def same_content(note, data):
     """True when a retried create carries what is already stored."""
     for key in CONTENT:
-        if key in data and getattr(note, key) != data[key]:
+        if key not in data:
+            continue
+        sent = data[key]
+        if key == "written_at":
+            sent = min(sent, note.received_at)  # as it was clamped when stored
+        if getattr(note, key) != sent:
             return False
     return True
 
@@ -52,7 +57,8 @@ def create_note(client, data):
             raise ApiError(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
     now = utcnow()
     sent = dict(data)
-    data.setdefault("written_at", now)
+    # A phone whose clock runs ahead can't date a note in the future: it would miss the agenda.
+    data["written_at"] = min(data.get("written_at", now), now)
     try:
         with database.atomic():
             return Note.create(client=client.id, received_at=now, updated_at=now, **data), True
@@ -103,7 +109,7 @@ def delete_note(note):
 
 def restore_note(note_id, client):
     """Undo a deletion by the client who made it."""
-    note = Note.get_or_none((Note.id == note_id) & (Note.client == client.id)
+    note = Note.get_or_none((Note.id == canonical_id(note_id)) & (Note.client == client.id)
                             & Note.deleted_at.is_null(False))
     if note is not None:
         note.deleted_at = None

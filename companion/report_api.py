@@ -21,11 +21,16 @@ STAFF = ("supporter", "manager")
 
 def dumped(client, report, copy):
     """One copy of the report as the API answers it; 409 for an employer copy not approved."""
+    if copy == "employer" and report.status != "approved":
+        raise ApiError(409, _("会社用のレポートは、本人が承認してから見られます。"))
+    log_access(current_user, client, "report", f"{report.month} {copy}")
     if copy == "employer":
-        if report.status != "approved":
-            raise ApiError(409, _("会社用のレポートは、本人が承認してから見られます。"))
         return approved_employer_copy(report)
-    return ReportSchema().dump(client_copy(client, report))
+    data = ReportSchema().dump(client_copy(client, report))
+    if current_user.role == "client" and report.status == "draft":
+        # The supporter's comments are unfinished until they finalise.
+        data["comment_for_client"] = data["comment_for_employer"] = ""
+    return data
 
 
 @api.get("/clients/<int:client_id>/reports")
@@ -47,7 +52,6 @@ def read_report(client_id, month):
     month = month_or_404(month)
     copy = load(ReportQuerySchema(), request.args.to_dict())["copy"]
     report = stored(client, month)
-    log_access(current_user, client, "report", f"{month} {copy}")
     return jsonify(dumped(client, report, copy))
 
 

@@ -84,6 +84,14 @@ def no_nul(value):
         raise ValidationError(str(_l("使えない文字が入っています。")))
 
 
+def day_field(**kwargs):
+    """A YYYY-MM-DD date between the years 2000 and 2100."""
+    return fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")),
+                       validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 1, 1),
+                                               error=_l("2000年から2100年までの日付にしてください。")),
+                       **kwargs)
+
+
 class BaseSchema(Schema):
     """Unknown fields are refused, with a message in the reader's language."""
     class Meta:
@@ -187,7 +195,10 @@ class NoteSchema(BaseSchema):
     body = text(1000, required=True, checks=[not_blank])
     visibility = choice(VISIBILITIES, load_default="shared")
     share_with_employer = fields.Boolean(error_messages=messages())
-    written_at = UTCDateTime(error_messages=messages(invalid=_l("日時の形が正しくありません。")))
+    # Later than now is clamped to now when stored; earlier than 2000 is a broken clock.
+    written_at = UTCDateTime(
+        error_messages=messages(invalid=_l("日時の形が正しくありません。")),
+        validate=validate.Range(min=datetime(2000, 1, 1), error=_l("日時の形が正しくありません。")))
     agenda_choice = choice(AGENDA_CHOICES)
     starred = fields.Boolean(error_messages=messages())
     client_id = fields.Integer(dump_only=True)
@@ -235,8 +246,8 @@ class CheckInSchema(BaseSchema):
 
 class CheckInQuerySchema(BaseSchema):
     """A date range of check-ins."""
-    from_ = fields.Date(data_key="from", error_messages=messages(invalid=_l("日付の形が正しくありません。")))
-    to = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    from_ = day_field(data_key="from")
+    to = day_field()
     client_id = fields.Integer(error_messages=messages())
 
 
@@ -245,14 +256,6 @@ class AccessLogSchema(BaseSchema):
     what = fields.String(dump_only=True)
     target = fields.String(dump_only=True)
     at = UTCDateTime(dump_only=True)
-
-
-def day_field(**kwargs):
-    """A YYYY-MM-DD date between the years 2000 and 2100."""
-    return fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")),
-                       validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 1, 1),
-                                               error=_l("2000年から2100年までの日付にしてください。")),
-                       **kwargs)
 
 
 def record_id(**kwargs):
