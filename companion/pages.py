@@ -45,7 +45,6 @@ def _navigation():
         items = [("pages.home", _("ホーム"))]
         if role == "client":
             items.append(("notes.index", _("メモ")))
-            items.append(("prepare.mine", _("面談")))
             items.append(("report_pages.records", _("きろく")))
         if role in ("supporter", "manager"):
             items.append(("accounts.index", _("アカウント")))

@@ -7,7 +7,7 @@ from .access import note_or_404, roles_required
 from .api import ApiError
 from .meeting_agenda import agenda_for
 from .meetings import next_meeting
-from .models import Meeting, Note
+from .models import Note
 from .notes import update_note
 
 bp = Blueprint("prepare", __name__)
@@ -69,9 +69,5 @@ def message(change):
 @bp.get("/meetings")
 @roles_required("client")
 def mine():
-    """My meetings: the next one and the records of past ones."""
-    meetings = list(Meeting.select().where(
-        (Meeting.client == current_user.id) & (Meeting.state != "cancelled"))
-        .order_by(Meeting.scheduled_at.desc()))
-    return render_template("prepare/meetings.html", next=next_meeting(current_user),
-                           past=[m for m in meetings if m.state == "closed"])
+    """My meetings: Home shows the next one, Records the past ones."""
+    return redirect(url_for("report_pages.records"))
