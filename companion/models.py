@@ -59,18 +59,6 @@ class User(UserMixin, BaseModel):
     def is_active(self):
         return self.active
 
-    @property
-    def is_client(self):
-        return self.role == "client"
-
-    @property
-    def is_supporter(self):
-        return self.role == "supporter"
-
-    @property
-    def is_manager(self):
-        return self.role == "manager"
-
 
 class ClientProfile(BaseModel):
     user = ForeignKeyField(User, unique=True, backref="profiles", on_delete="CASCADE")

@@ -251,13 +251,6 @@ class CheckInQuerySchema(BaseSchema):
     client_id = fields.Integer(error_messages=messages())
 
 
-class AccessLogSchema(BaseSchema):
-    actor = fields.String(dump_only=True, attribute="actor.display_name")
-    what = fields.String(dump_only=True)
-    target = fields.String(dump_only=True)
-    at = UTCDateTime(dump_only=True)
-
-
 def record_id(**kwargs):
     """The id of a stored row: a positive integer the database can hold."""
     return fields.Integer(error_messages=messages(), validate=validate.Range(
