@@ -135,3 +135,15 @@ def agenda_item_or_404(user, item_id):
     if item is None:
         abort(404)
     return item
+
+
+def action_item_or_404(user, action_id):
+    """An action item (次までにやること) of a client user may see, else 404."""
+    from .models import ActionItem
+    action = (ActionItem.select(ActionItem, User).join(User, on=(ActionItem.client == User.id))
+              .where((ActionItem.id == _int_or_404(action_id))
+                     & User.id.in_(visible_clients(user).select(User.id)))
+              .first())
+    if action is None:
+        abort(404)
+    return action

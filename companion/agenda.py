@@ -54,6 +54,10 @@ LOW_MOOD = 2
 LOW_MOOD_DAYS_MIN = 3
 CLOSE_OUTCOMES = {"discussed": ("discussed", 0), "resolved": ("resolved", 0),
                   "pending": ("carried", 1), "carry_over": ("carried", 1)}
+# An action reviewed under 前回決めたこと: what closing the meeting does to it.
+# done: ticked done (if not already) and settled; continue: open again, comes back;
+# dropped: settled without being done; pending: untouched, so it comes back as it is.
+ACTION_OUTCOMES = {"done": "done", "continue": "open", "dropped": "dropped", "pending": None}
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class AgendaAction:
     due: date | None
     done_at: datetime | None
     created_at: datetime
+    # When a meeting closed it for good (reviewed as done, or dropped).
+    settled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,14 @@ def close_outcomes(statuses: dict) -> dict:
     return {note_id: CLOSE_OUTCOMES[status] for note_id, status in statuses.items()}
 
 
+def action_outcomes(statuses: dict) -> dict:
+    """Map each action's review status at closing to "done", "open", "dropped" or None (as it is)."""
+    unknown = set(statuses.values()) - ACTION_OUTCOMES.keys()
+    if unknown:
+        raise ValueError(f"unknown action review status: {', '.join(sorted(unknown))}")
+    return {action_id: ACTION_OUTCOMES[status] for action_id, status in statuses.items()}
+
+
 def _is_candidate(note: AgendaNote, end: datetime) -> bool:
     """Return whether a note belongs on the agenda as of `end`."""
     return (note.visibility == "shared" and not note.deleted
@@ -246,11 +260,15 @@ def _note_entry(note: AgendaNote) -> AgendaEntry:
 
 
 def _actions_review(actions, start: datetime, end: datetime) -> list[AgendaEntry]:
-    """Return open actions and those done in the window, by due date, undated last."""
+    """Return open actions and those done in the window, by due date, undated last.
+
+    One that a meeting settled (reviewed as done, or dropped) before `end` is over.
+    """
     entries = []
     for a in sorted(actions, key=lambda a: (a.due is None, a.due or date.min, a.created_at, a.id)):
         done = a.done_at is not None and a.done_at <= end
-        if a.created_at <= end and (not done or a.done_at > start):
+        settled = a.settled_at is not None and a.settled_at <= end
+        if a.created_at <= end and not settled and (not done or a.done_at > start):
             entries.append(
                 AgendaEntry("action", a.id, a.text, owner=a.owner, due=a.due, done=done))
     return entries

@@ -1,5 +1,5 @@
 """The caseload: the clients a supporter (or manager) sees, most in need of attention first."""
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from flask import jsonify, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -11,12 +11,12 @@ from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
 from .api import bp as api
 from .meeting_agenda import highlight_view, to_utc
 from .meetings import days_until, start_of_today
-from .models import CheckIn, ClientProfile, Meeting, Note, today, utcnow
-from .needs import FACE_TO_FACE, Facts, flags_for, need_order
+from .models import CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
+from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
 from .openapi import doc
 from .periods import support_period
 from .schemas import CaseloadRowSchema
-from .views import day as format_day
+from .views import day as format_day, month as format_month
 
 LABELS = {
     "urgent_worry": _l("すぐ相談したい"),
@@ -26,6 +26,8 @@ LABELS = {
     "certificate_ending": _l("受給者証の期限"),
     "support_ending": _l("支援の終わりが近い"),
     "no_next_meeting": _l("次の面談が未定"),
+    "report_changes_requested": _l("レポートのなおし"),
+    "report_due": _l("レポートがまだ"),
 }
 
 
@@ -49,14 +51,21 @@ def reason(flag):
     if code == "support_ending":
         return _("定着支援は%(due)sで終わります(あと%(n)d日)。引きつぎの準備を。",
                  due=format_day(flag.due), n=flag.count)
+    if code == "report_changes_requested":
+        return _("本人から、%(month)sの支援レポートを「なおしてほしい」と返されています。",
+                 month=format_month(flag.month))
+    if code == "report_due":
+        return _("%(month)sの支援レポートが、まだ確定していません(10日までに)。",
+                 month=format_month(flag.month))
     return _("次の面談が決まっていません。")
 
 
 def caseload(user, now=None):
     """The clients user may see with their flags, next meeting and new notes; most urgent first.
 
-    Seven queries whatever the number of clients: the clients, their profiles, upcoming
-    meetings, closed meetings, notes, check-ins of the window and each one's last check-in.
+    Eight queries whatever the number of clients: the clients, their profiles, upcoming
+    meetings, closed meetings, reports sent back or of last month, notes, check-ins of the
+    window and each one's last check-in.
     """
     now, day = now or utcnow(), today()
     clients = list(visible_clients(user))
@@ -73,11 +82,27 @@ def caseload(user, now=None):
             meeting.days_left = days_until(meeting.scheduled_at)
             upcoming[meeting.client_id] = meeting
     month_start = to_utc(day.replace(day=1), time())
-    closed = {client_id: (last_at, bool(f2f)) for client_id, last_at, f2f in (
+    last_month = previous_month(day)
+    last_month_start = to_utc(date.fromisoformat(last_month + "-01"), time())
+    closed = {client_id: (last_at, bool(f2f), bool(met)) for client_id, last_at, f2f, met in (
         Meeting.select(Meeting.client, fn.MAX(Meeting.started_at), fn.MAX(Case(None, [(
-            Meeting.mode.in_(FACE_TO_FACE) & (Meeting.started_at >= month_start), 1)], 0)))
+            Meeting.mode.in_(FACE_TO_FACE) & (Meeting.started_at >= month_start), 1)], 0)),
+            fn.MAX(Case(None, [((Meeting.closed_at >= last_month_start)
+                                & (Meeting.closed_at < month_start), 1)], 0)))
         .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
         .group_by(Meeting.client).tuples())}
+    sent_back, last_reports = {}, {}
+    for report in (MonthlyReport.select(MonthlyReport.client, MonthlyReport.month,
+                                        MonthlyReport.status, MonthlyReport.change_requested_at)
+                   .where(MonthlyReport.client.in_(ids) & (
+                       (MonthlyReport.month == last_month)
+                       | ((MonthlyReport.status == "draft")
+                          & MonthlyReport.change_requested_at.is_null(False))))
+                   .order_by(MonthlyReport.month)):
+        if report.status == "draft" and report.change_requested_at is not None:
+            sent_back.setdefault(report.client_id, []).append(report.month)
+        if report.month == last_month:
+            last_reports[report.client_id] = report.status
     last = (Meeting.select(Meeting.client.alias("client_id"),
                            fn.MAX(Meeting.started_at).alias("last_at"))
             .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
@@ -107,7 +132,7 @@ def caseload(user, now=None):
     rows = []
     for client in clients:
         profile = profiles.get(client.id)
-        last_at, face_to_face = closed.get(client.id, (None, False))
+        last_at, face_to_face, met_last_month = closed.get(client.id, (None, False, False))
         written, new, pressing = notes.get(client.id, (None, 0, 0))
         meeting = upcoming.get(client.id)
         facts = Facts(
@@ -117,7 +142,9 @@ def caseload(user, now=None):
             certificate_valid_to=profile.certificate_valid_to if profile else None,
             support_end=support_period(profile.hire_date).end
             if profile and profile.hire_date else None,
-            next_meeting_at=meeting.scheduled_at if meeting else None)
+            next_meeting_at=meeting.scheduled_at if meeting else None,
+            changes_requested=tuple(sent_back.get(client.id, ())),
+            met_last_month=met_last_month, last_month_report=last_reports.get(client.id))
         flags = flags_for(facts, now, day)
         rows.append({
             "client": client, "next_meeting": meeting, "new_notes": int(new),

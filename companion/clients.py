@@ -21,7 +21,7 @@ def show(client_id):
                 .order_by(CheckIn.day.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
     log_access(current_user, client, "client_page")
-    from .meetings import next_meeting
+    from .meetings import next_meeting, open_actions
     from .periods import support_period
     from .reports import summaries
     from .timeline import timeline
@@ -30,6 +30,7 @@ def show(client_id):
     return render_template("clients/show.html", client=client, notes=notes,
                            checkins=checkins, profile=profile, meeting=next_meeting(client),
                            timeline=period, reports=summaries(client)[:12],
+                           actions=open_actions(client), today=today(),
                            this_month=today().strftime("%Y-%m"))
 
 

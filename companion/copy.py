@@ -88,6 +88,16 @@ ITEM_STATUSES = {
     "carry_over": _l("次回も話す"),
 }
 
+# 前回決めたこと: an action is looked back on with words of its own.
+ACTION_STATUSES = {
+    "pending": _l("まだ"),
+    "done": _l("できた"),
+    "continue": _l("つづける"),
+    "dropped": _l("やめる"),
+}
+
+STATUS_LABELS = {**ITEM_STATUSES, **ACTION_STATUSES}
+
 OWNERS = {
     "client": _l("本人"),
     "supporter": _l("支援員"),

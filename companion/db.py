@@ -70,3 +70,26 @@ def init_app(app):
     def _close(exc):
         if not database.is_closed():
             database.close()
+
+
+def insert_rows(model, rows):
+    """Insert many rows in one statement, every row with the same columns.
+
+    peewee takes a multi-row INSERT's columns from the first row alone: a key missing
+    there is silently dropped from every other row (an agenda lost its note links that
+    way). Missing keys get the field's default; a key no field knows is refused.
+    """
+    rows = [dict(row) for row in rows]
+    if not rows:
+        return 0
+    fields = model._meta.fields
+    keys = set().union(*rows)
+    unknown = keys - fields.keys()
+    if unknown:
+        raise KeyError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    for key in keys:
+        default = fields[key].default
+        for row in rows:
+            if key not in row:
+                row[key] = default() if callable(default) else default
+    return model.insert_many(rows).execute()

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from .db import database
+from .db import database, insert_rows
 from .models import Assignment, CheckIn, ClientProfile, Note, Office, User, today
 from .periods import add_months
 
@@ -97,7 +97,7 @@ def seed():
                             written_at=written, received_at=written, updated_at=written,
                             share_with_employer=(kind == "for_employer"))
             days = 10 if login == "takahashi" else 30
-            CheckIn.insert_many(_checkins(client, days, n)).execute()
+            insert_rows(CheckIn, _checkins(client, days, n))
     _seed_meetings()
     _seed_reports()
     return people
@@ -151,8 +151,8 @@ def _seed_meetings():
                 written = datetime.combine(today() - timedelta(days=ago), time(3 + ago % 9, 15))
                 Note.create(client=client, kind=kind, topic=topic, weight=weight, body=body,
                             written_at=written, received_at=written, updated_at=written)
-            CheckIn.insert_many([dict(row, day=row["day"] - timedelta(days=30))
-                                 for row in _checkins(client, 30, n + 3)]).execute()
+            insert_rows(CheckIn, [dict(row, day=row["day"] - timedelta(days=30))
+                                  for row in _checkins(client, 30, n + 3)])
             meeting = Meeting.create(client=client, supporter=supporter, scheduled_at=held)
             meeting = meetings.start(meeting, supporter, now=held)
             outcomes = {body: (status, outcome) for *_, body, status, outcome in notes}

@@ -76,6 +76,7 @@ def compile_live(client, now, cutoff=None):
         & ((CheckIn.day > first_day) | (CheckIn.day == latest_day)))
     actions = ActionItem.select().where(
         (ActionItem.client == client.id) & (ActionItem.created_at <= end)
+        & (ActionItem.settled_at.is_null() | (ActionItem.settled_at > end))
         & (ActionItem.done_at.is_null() | (ActionItem.done_at > start)))
     points = TalkingPoint.select().where(
         (TalkingPoint.client == client.id) & TalkingPoint.meeting.is_null())
@@ -84,7 +85,7 @@ def compile_live(client, now, cutoff=None):
     agenda = compile_agenda(
         notes=[agenda_note(n) for n in notes],
         checkins=[AgendaCheckIn(c.day, c.mood, c.body, c.sleep) for c in checkins],
-        actions=[AgendaAction(a.id, a.text, a.owner, a.due, a.done_at, a.created_at)
+        actions=[AgendaAction(a.id, a.text, a.owner, a.due, a.done_at, a.created_at, a.settled_at)
                  for a in actions],
         points=[AgendaPoint(p.id, p.text, p.created_at, p.system_code) for p in points]
         + [AgendaPoint(SYSTEM + code, system_text(code, due), noticed, code)
@@ -205,6 +206,8 @@ def snapshot(agenda):
                        [[d.isoformat(), v] for d, v in s.series]]
                       for s in agenda.condition.scales],
         "window": [agenda.window_start.isoformat(), agenda.window_end.isoformat()],
+        # How many items were frozen: more later means points were added in the meeting.
+        "items": sum(len(s.items) for s in agenda.sections),
     }, ensure_ascii=False)
 
 

@@ -1,20 +1,23 @@
 """The meetings API: schedule, read the agenda, start, record outcomes and actions, close."""
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
 
 from . import meetings
 from .access import (
-    agenda_item_or_404, client_or_404, log_access, meeting_or_404, roles_required,
+    action_item_or_404, agenda_item_or_404, client_or_404, log_access, meeting_or_404,
+    roles_required,
 )
-from .api import bp as api, load, requested_client
+from .api import ApiError, bp as api, load, requested_client
+from .db import database
 from .meeting_agenda import agenda_for, item_view
 from .models import Meeting, User
 from .openapi import doc
 from .schemas import (
-    ActionItemSchema, AgendaItemChangeSchema, AgendaItemSchema, AgendaSchema,
+    ActionChangeSchema, ActionItemSchema, ActionQuerySchema, AgendaItemChangeSchema, AgendaItemSchema, AgendaSchema,
     MeetingChangeSchema, MeetingCloseSchema, MeetingDetailSchema, MeetingQuerySchema,
-    MeetingSchema, TalkingPointSchema,
+    MeetingSchema, MeetingStartSchema, TalkingPointSchema,
 )
 
 STAFF = ("supporter", "manager")
@@ -100,14 +103,26 @@ def read_agenda(meeting_id):
 
 
 @api.post("/meetings/<meeting_id>/start")
-@doc("Start the meeting: freeze its agenda", response=AgendaSchema)
+@doc("Start the meeting: freeze its agenda (before its day only with confirm_early)",
+     body=MeetingStartSchema, response=AgendaSchema)
 @roles_required(*STAFF)
 def start_meeting(meeting_id):
     """Freeze the agenda into items and begin; answers the frozen agenda."""
     meeting = meeting_or_404(current_user, meeting_id)
-    meeting = meetings.start(meeting, current_user)
+    data = load(MeetingStartSchema(), body_or_empty())
+    meeting = meetings.start(meeting, current_user, early=data["confirm_early"])
     log_access(current_user, meeting.client, "agenda", meeting.id)
     return jsonify(AgendaSchema().dump(agenda_for(meeting.client, meeting)))
+
+
+@api.post("/meetings/<meeting_id>/unstart")
+@doc("Put a meeting started by mistake back to scheduled, while nothing is recorded in it",
+     response=MeetingSchema)
+@roles_required(*STAFF)
+def unstart_meeting(meeting_id):
+    """Undo a start: the frozen items go and the agenda is live again."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return jsonify(MeetingSchema().dump(meetings.unstart(meeting)))
 
 
 @api.patch("/agenda-items/<item_id>")
@@ -150,3 +165,42 @@ def close_meeting(meeting_id):
     meeting = meeting_or_404(current_user, meeting_id)
     data = load(MeetingCloseSchema(), body_or_empty())
     return jsonify(MeetingSchema().dump(meetings.close(meeting, data.get("summary"))))
+
+
+@api.get("/actions")
+@doc("A client's action items not yet settled by a meeting", query=ActionQuerySchema,
+     response=ActionItemSchema, many=True)
+@roles_required(*EVERYONE)
+def list_actions():
+    """One's own open actions, or those of a client one supports (client_id)."""
+    client = requested_client(load(ActionQuerySchema(), request.args.to_dict()))
+    log_access(current_user, client, "actions")
+    return jsonify(ActionItemSchema(many=True).dump(meetings.open_actions(client)))
+
+
+@api.patch("/actions/<action_id>")
+@doc("Tick an action done (anyone on the client's side), or change its words in its meeting (staff)",
+     body=ActionChangeSchema, response=ActionItemSchema)
+@roles_required(*EVERYONE)
+def change_action(action_id):
+    """The client may only tick; staff may also edit while the deciding meeting runs."""
+    action = action_item_or_404(current_user, action_id)
+    data = load(ActionChangeSchema())
+    words = {k: data[k] for k in ("text", "owner", "due") if k in data}
+    if words and current_user.role == "client":
+        raise ApiError(422, fields={k: [_("ここは支援員がなおします。")] for k in words})
+    with database.atomic():
+        if words:
+            action = meetings.edit_action(action, words)
+        if "done" in data:
+            action = meetings.tick_action(action, data["done"])
+    return jsonify(ActionItemSchema().dump(action))
+
+
+@api.delete("/actions/<action_id>")
+@doc("Take back an action decided by mistake, while its meeting runs", status=204, empty=True)
+@roles_required(*STAFF)
+def delete_action(action_id):
+    """Delete an action of the meeting under way."""
+    meetings.delete_action(action_item_or_404(current_user, action_id))
+    return "", 204

@@ -1,13 +1,14 @@
 """The supporter's screens: caseload, a client's meetings, and the meeting page itself."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import copy, meetings
 from .access import (
-    agenda_item_or_404, client_or_404, log_access, meeting_or_404, roles_required,
+    action_item_or_404, agenda_item_or_404, client_or_404, log_access, meeting_or_404,
+    roles_required,
 )
 from .api import ApiError
 from .chart import condition_chart, daily_rows
@@ -27,6 +28,7 @@ def _labels(state):
     """The meeting words every template may use."""
     state.app.jinja_env.globals.update(
         MODES=copy.MODES, MEETING_STATES=copy.MEETING_STATES, ITEM_STATUSES=copy.ITEM_STATUSES,
+        ACTION_STATUSES=copy.ACTION_STATUSES, STATUS_LABELS=copy.STATUS_LABELS,
         OWNERS=copy.OWNERS, condition_chart=condition_chart, daily_rows=daily_rows)
 
 
@@ -87,6 +89,7 @@ def render_meeting(meeting, status=200, errors=None, form=None):
     return render_template(
         "meetings/show.html", meeting=meeting, client=meeting.client, agenda=agenda, mode=mode,
         staff=staff, actions=meetings.actions_of(meeting), errors=errors or {}, form=form or {},
+        untouched=mode == "running" and meetings.untouched(meeting), today=today(),
         pending=sum(1 for s in agenda["sections"] for i in s["items"]
                     if i["status"] == "pending")), status
 
@@ -142,10 +145,60 @@ def cancel(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/start")
 @roles_required(*STAFF)
 def start(meeting_id):
-    """Freeze the agenda and begin."""
+    """Freeze the agenda and begin; before the scheduled day, ask first."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return attempt(meeting, lambda: meetings.start(meeting, current_user),
+    early = meeting.state == "scheduled" and meetings.is_early(meeting)
+    if early and request.form.get("confirm_early") != "1":
+        log_access(current_user, meeting.client, "meeting", meeting.id)
+        return render_template("meetings/confirm_start.html", meeting=meeting,
+                               client=meeting.client)
+    return attempt(meeting, lambda: meetings.start(meeting, current_user, early=early),
                    _("面談を始めました。話すことリストを固定しました。"))
+
+
+@bp.post("/meetings/<int:meeting_id>/unstart")
+@roles_required(*STAFF)
+def unstart(meeting_id):
+    """Put a meeting started by mistake back to scheduled."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return attempt(meeting, lambda: meetings.unstart(meeting),
+                   _("面談を予定にもどしました。話すことリストは、また変わるようになりました。"))
+
+
+@bp.post("/actions/<int:action_id>")
+@roles_required(*STAFF)
+def change_action(action_id):
+    """Change an action's words in its meeting, or take it back (delete)."""
+    action = action_item_or_404(current_user, action_id)
+    meeting = meeting_or_404(current_user, action.meeting_id) if action.meeting_id else None
+    if meeting is None:
+        abort(404)
+    if request.form.get("delete") == "1":
+        return attempt(meeting, lambda: meetings.delete_action(action),
+                       _("やることを消しました。"), "actions")
+    data, errors = form_load(ActionItemSchema(), request.form)
+    if errors:
+        flash(" ".join(errors.values()), "error")
+        return back(meeting, f"action-{action.id}")
+    return attempt(meeting, lambda: meetings.edit_action(action, data),
+                   _("やることをなおしました。"), f"action-{action.id}")
+
+
+@bp.post("/actions/<int:action_id>/done")
+@roles_required("client", *STAFF)
+def tick_action(action_id):
+    """できた (or not yet) between meetings: from the client's Home or the client page."""
+    action = action_item_or_404(current_user, action_id)
+    done = request.form.get("done") == "1"
+    try:
+        meetings.tick_action(action, done)
+    except ApiError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("「できた」にしました。") if done else _("「まだ」にもどしました。"))
+    if current_user.role == "client":
+        return redirect(url_for("notes.home", _anchor="actions"))
+    return redirect(url_for("clients.show", client_id=action.client_id, _anchor="actions"))
 
 
 @bp.post("/agenda-items/<int:item_id>")

@@ -1,15 +1,21 @@
 """Meetings (作戦会議): scheduling, starting, recording outcomes, closing, and the caseload."""
+import json
 from collections import defaultdict
 from datetime import time
 
 from flask_babel import gettext as _
+from peewee import fn
 
 from .access import current_supporters
-from .agenda import close_outcomes
+from .agenda import action_outcomes, close_outcomes
 from .api import ApiError
-from .db import database
+from .db import database, insert_rows
 from .meeting_agenda import SYSTEM, compile_live, local, snapshot, to_utc
-from .models import ActionItem, AgendaItem, Meeting, Note, TalkingPoint, today, utcnow
+from .models import (
+    ACTION_STATUSES, ITEM_STATUSES, ActionItem, AgendaItem, Meeting, Note, TalkingPoint, today,
+    utcnow,
+)
+from .views import day as format_day
 
 
 def days_until(moment):
@@ -78,10 +84,22 @@ def next_meeting(client):
 
 # --- running the meeting ------------------------------------------------------------
 
-def start(meeting, actor, now=None):
-    """Freeze the agenda into AgendaItems, with copies of the text, and begin."""
+def is_early(meeting, now=None):
+    """True when the meeting is scheduled for a later day (Japan) than today."""
+    return local(meeting.scheduled_at).date() > local(now or utcnow()).date()
+
+
+def start(meeting, actor, now=None, early=False):
+    """Freeze the agenda into AgendaItems, with copies of the text, and begin.
+
+    Before its day it starts only when asked on purpose (`early`): a tap on the wrong
+    meeting would otherwise freeze an agenda weeks too soon.
+    """
     now = now or utcnow()
     require(meeting, "scheduled")
+    if is_early(meeting, now) and not early:
+        raise ApiError(409, _("この面談は%(day)sの予定です。今日始めるときは、もう一度たしかめてください。",
+                              day=format_day(local(meeting.scheduled_at).date())))
     client = meeting.client
     with database.atomic():
         if Meeting.select().where((Meeting.client == client.id) & (Meeting.state == "in_progress")
@@ -102,7 +120,8 @@ def start(meeting, actor, now=None):
                            topic=entry.topic, weight=entry.weight,
                            carried_count=entry.carried_count, written_at=entry.written_at,
                            owner=entry.owner, due=entry.due, done=entry.done,
-                           system_code=entry.system_code, updated_at=now)
+                           system_code=entry.system_code, updated_at=now,
+                           note=None, action=None, point=None)
                 if entry.ref_type == "note":
                     row["note"] = entry.ref_id
                 elif entry.ref_type == "action":
@@ -116,22 +135,59 @@ def start(meeting, actor, now=None):
                     row["point"] = entry.ref_id
                     raised.append(entry.ref_id)
                 rows.append(row)
-        if rows:
-            AgendaItem.insert_many(rows).execute()
+        insert_rows(AgendaItem, rows)
         if raised:
             TalkingPoint.update(meeting=meeting.id).where(TalkingPoint.id.in_(raised)).execute()
     return Meeting.get_by_id(meeting.id)
 
 
+def statuses_for(item):
+    """The statuses an item can be given: an action's own (できた・つづける・やめる), else a note's."""
+    return ACTION_STATUSES if item.ref_type == "action" else ITEM_STATUSES
+
+
 def record(item, data):
-    """Mark an item discussed, resolved or carried over, with its outcome."""
+    """Mark an item discussed, resolved or carried over (an action: done, continue, dropped)."""
     require(item.meeting, "in_progress")
+    if "status" in data and data["status"] not in statuses_for(item):
+        raise ApiError(422, fields={"status": [_("この項目には、この結果は選べません。")]})
     for key in ("status", "outcome"):
         if key in data:
             setattr(item, key, data[key])
     item.updated_at = utcnow()
     item.save()
     return item
+
+
+def untouched(meeting):
+    """True while nothing has been recorded in a started meeting.
+
+    Every item still pending with no outcome, no action decided, no point added.
+    """
+    items = AgendaItem.select().where(AgendaItem.meeting == meeting.id)
+    if items.where((AgendaItem.status != "pending") | (AgendaItem.outcome != "")).exists():
+        return False
+    if ActionItem.select().where(ActionItem.meeting == meeting.id).exists():
+        return False
+    frozen = json.loads(meeting.snapshot or "{}").get("items")
+    return frozen is None or items.count() <= frozen
+
+
+def unstart(meeting):
+    """Put a meeting started by mistake back to scheduled: its frozen items go, the notes wait again."""
+    require(meeting, "in_progress")
+    with database.atomic():
+        if not untouched(meeting):
+            raise ApiError(409, _("この面談には、もう記録があります。予定にもどせません。"))
+        if not (Meeting.update(state="scheduled", started_at=None, snapshot="", updated_at=utcnow())
+                .where((Meeting.id == meeting.id) & (Meeting.state == "in_progress")).execute()):
+            raise ApiError(409, _("この面談は、いま進行中ではありません。"))
+        AgendaItem.delete().where(AgendaItem.meeting == meeting.id).execute()
+        # System points are made afresh at each start; the supporter's own wait for the next one.
+        TalkingPoint.delete().where((TalkingPoint.meeting == meeting.id)
+                                    & TalkingPoint.system_code.is_null(False)).execute()
+        TalkingPoint.update(meeting=None).where(TalkingPoint.meeting == meeting.id).execute()
+    return Meeting.get_by_id(meeting.id)
 
 
 def add_action(meeting, data):
@@ -178,17 +234,66 @@ def close(meeting, summary=None, now=None):
             # Stars are for one meeting: what comes back is chosen afresh.
             Note.update(state=state, carried_count=Note.carried_count + carried,
                         starred_at=None).where(Note.id.in_(ids)).execute()
-        done = [i.action_id for i in items
-                if i.ref_type == "action" and i.status == "resolved" and i.action_id]
-        if done:
-            ActionItem.update(done_at=now).where(
-                ActionItem.id.in_(done) & ActionItem.done_at.is_null()).execute()
+        reviews = defaultdict(list)
+        for action_id, outcome in action_outcomes(
+                {i.action_id: i.status for i in items
+                 if i.ref_type == "action" and i.action_id}).items():
+            reviews[outcome].append(action_id)
+        settle = {
+            "done": dict(done_at=fn.COALESCE(ActionItem.done_at, now), dropped_at=None,
+                         settled_at=now),
+            "open": dict(done_at=None, dropped_at=None, settled_at=None),
+            "dropped": dict(done_at=None, dropped_at=now, settled_at=now),
+        }
+        for outcome, changes in settle.items():
+            if reviews[outcome]:
+                ActionItem.update(**changes).where(ActionItem.id.in_(reviews[outcome])).execute()
         back = [i.point_id for i in items if i.ref_type == "point" and i.point_id
                 and not i.system_code and i.status in ("pending", "carry_over")]
         if back:
             # System points are recomputed every time; the supporter's own come back.
             TalkingPoint.update(meeting=None).where(TalkingPoint.id.in_(back)).execute()
     return Meeting.get_by_id(meeting.id)
+
+
+# --- action items between and during meetings ------------------------------------------
+
+def require_own_meeting(action):
+    """Refuse (409) editing an action outside the meeting that decided it."""
+    if action.meeting_id is None or Meeting.get_by_id(action.meeting_id).state != "in_progress":
+        raise ApiError(409, _("やることは、決めた面談の間だけ、なおせます。"))
+
+
+def edit_action(action, data):
+    """Change an action's text, owner or due day while its meeting is under way."""
+    require_own_meeting(action)
+    for key in ("text", "owner", "due"):
+        if key in data:
+            setattr(action, key, data[key])
+    action.save()
+    return action
+
+
+def delete_action(action):
+    """Take back an action decided by mistake, while its meeting is under way."""
+    require_own_meeting(action)
+    action.delete_instance()
+
+
+def tick_action(action, done, now=None):
+    """Tick an action done (or not) between meetings: the client from Home, staff on the client page."""
+    if action.settled_at is not None:
+        raise ApiError(409, _("このやることは、面談でしめくくりました。"))
+    action.done_at = (action.done_at or now or utcnow()) if done else None
+    action.save()
+    return action
+
+
+def open_actions(client):
+    """A client's actions not yet settled by a meeting (to do, or done and not yet looked at)."""
+    return list(ActionItem.select().where(
+        (ActionItem.client == client.id) & ActionItem.settled_at.is_null())
+        .order_by(ActionItem.due.is_null(), ActionItem.due, ActionItem.id))
 
 
 def actions_of(meeting):

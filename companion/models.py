@@ -190,6 +190,8 @@ class Retained:
 MEETING_MODES = ("in_person", "online", "workplace_visit", "three_party")
 MEETING_STATES = ("scheduled", "in_progress", "closed", "cancelled")
 ITEM_STATUSES = ("pending", "discussed", "resolved", "carry_over")
+# Under 前回決めたこと an action is reviewed with statuses of its own: できた, つづける, やめる.
+ACTION_STATUSES = ("pending", "done", "continue", "dropped")
 ACTION_OWNERS = ("client", "supporter", "employer")
 
 
@@ -226,11 +228,24 @@ class ActionItem(BaseModel):
     owner = CharField(max_length=10)
     due = DateField(null=True)
     done_at = DateTimeField(null=True)
+    # やめる: decided in a meeting that it will not be done.
+    dropped_at = DateTimeField(null=True)
+    # When a meeting closed it for good (done or dropped): it leaves later agendas.
+    settled_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     @property
     def done(self):
         return self.done_at is not None
+
+    @property
+    def dropped(self):
+        return self.dropped_at is not None
+
+    def overdue(self, day=None):
+        """True when its due day (Japan) has passed and it is neither done nor dropped."""
+        return (self.due is not None and not self.done and not self.dropped
+                and self.due < (day or today()))
 
 
 class TalkingPoint(BaseModel):

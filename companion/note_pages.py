@@ -9,7 +9,7 @@ from .access import note_or_404, roles_required
 from .api import ApiError
 from .checkins import todays
 from .copy import EXAMPLES
-from .meetings import next_meeting
+from .meetings import next_meeting, open_actions
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
 from .notes import JST, create_note, delete_note, month_bounds, restore_note, update_note
 from .schemas import NoteSchema, form_load
@@ -20,8 +20,8 @@ bp = Blueprint("notes", __name__)
 def client_home():
     """Home: the next meeting, the two big buttons and today's check-in."""
     return render_template("notes/home.html", checkin=todays(current_user),
-                           meeting=next_meeting(current_user),
-                           today_iso=today().isoformat())
+                           meeting=next_meeting(current_user), actions=open_actions(current_user),
+                           today=today(), today_iso=today().isoformat())
 
 
 def note_form(note=None):

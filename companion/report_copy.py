@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 REPORTED = ("discussed", "resolved", "carry_over")
+# An action looked back on (できた・つづける・やめる) was reported too; only notes go to the employer.
+REPORTED_ACTIONS = ("done", "continue", "dropped")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class ReportMeeting:
     actions: tuple[ReportAction, ...] = ()
     summary: str = ""
     supporter: str | None = None
+    scheduled_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 def for_employer(item: ReportItem) -> bool:
@@ -60,11 +64,12 @@ def for_employer(item: ReportItem) -> bool:
 def client_meetings(meetings) -> list[dict]:
     """The client copy's meetings: everything reported, with whether each item goes further."""
     return [{
-        "held_at": m.held_at, "mode": m.mode, "supporter": m.supporter, "summary": m.summary,
+        "held_at": m.held_at, "scheduled_at": m.scheduled_at, "closed_at": m.closed_at,
+        "mode": m.mode, "supporter": m.supporter, "summary": m.summary,
         "items": [{"section": i.section, "ref_type": i.ref_type, "kind": i.kind, "topic": i.topic,
                    "text": i.text, "status": i.status, "outcome": i.outcome,
                    "share_with_employer": for_employer(i)}
-                  for i in m.items if i.status in REPORTED],
+                  for i in m.items if i.status in REPORTED + REPORTED_ACTIONS],
         "actions": [{"text": a.text, "owner": a.owner, "due": a.due, "done": a.done}
                     for a in m.actions],
     } for m in sorted(meetings, key=lambda m: m.held_at)]

@@ -39,7 +39,9 @@ def revive(data):
     def moment(text):
         return datetime.fromisoformat(text.rstrip("Z")) if text else None
     return {**data, "approved_at": moment(data.get("approved_at")),
-            "meetings": [{**m, "held_at": moment(m["held_at"])} for m in data["meetings"]]}
+            "meetings": [{**m, **{key: moment(m.get(key)) for key in ("held_at", "scheduled_at",
+                                                                       "closed_at")}}
+                         for m in data["meetings"]]}
 
 
 def employer_view(client, report):

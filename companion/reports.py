@@ -88,7 +88,8 @@ def month_meetings(client, month, until=None):
     return [report_copy.ReportMeeting(
         held_at=m.started_at or m.scheduled_at, mode=m.mode, items=tuple(items.get(m.id, ())),
         actions=tuple(actions.get(m.id, ())), summary=m.summary,
-        supporter=m.supporter.display_name if m.supporter_id else None) for m in meetings]
+        supporter=m.supporter.display_name if m.supporter_id else None,
+        scheduled_at=m.scheduled_at, closed_at=m.closed_at) for m in meetings]
 
 
 def month_condition(client, month):

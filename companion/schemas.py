@@ -5,7 +5,7 @@ from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .models import (
-    ACTION_OWNERS, AGENDA_CHOICES, ITEM_STATUSES, LOCALES, MEETING_MODES, MEETING_STATES,
+    ACTION_OWNERS, ACTION_STATUSES, AGENDA_CHOICES, ITEM_STATUSES, LOCALES, MEETING_MODES, MEETING_STATES,
     NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
 )
 
@@ -280,7 +280,27 @@ class ActionItemSchema(BaseSchema):
     due = day_field(allow_none=True)
     done = fields.Boolean(dump_only=True)
     done_at = UTCDateTime(dump_only=True, allow_none=True)
+    dropped = fields.Boolean(dump_only=True)
+    settled_at = UTCDateTime(dump_only=True, allow_none=True)
+    overdue = fields.Function(lambda action: action.overdue(), dump_only=True)
     created_at = UTCDateTime(dump_only=True)
+
+
+class ActionChangeSchema(BaseSchema):
+    """Change an action: its words while its meeting runs (staff), done or not at any time."""
+    text = text(500, checks=[not_blank])
+    owner = choice(ACTION_OWNERS)
+    due = day_field(allow_none=True)
+    done = fields.Boolean(error_messages=messages())
+
+
+class ActionQuerySchema(BaseSchema):
+    client_id = record_id()
+
+
+class MeetingStartSchema(BaseSchema):
+    """Starting before the scheduled day must be asked for on purpose."""
+    confirm_early = fields.Boolean(load_default=False, error_messages=messages())
 
 
 class TalkingPointSchema(BaseSchema):
@@ -362,7 +382,7 @@ class AgendaItemSchema(BaseSchema):
 
 class AgendaItemChangeSchema(BaseSchema):
     """What happened to an agenda item in the meeting."""
-    status = choice(ITEM_STATUSES)
+    status = choice(tuple(dict.fromkeys(ITEM_STATUSES + ACTION_STATUSES)))
     outcome = text(2000)
 
 
@@ -460,6 +480,8 @@ class ReportActionSchema(BaseSchema):
 class ReportMeetingSchema(BaseSchema):
     """A meeting closed in the month; the employer copy has only held_at, mode and items."""
     held_at = UTCDateTime(dump_only=True)
+    scheduled_at = UTCDateTime(dump_only=True, allow_none=True)
+    closed_at = UTCDateTime(dump_only=True, allow_none=True)
     mode = fields.String(dump_only=True)
     supporter = fields.String(dump_only=True, allow_none=True)
     summary = fields.String(dump_only=True)

@@ -6,6 +6,7 @@ import conftest
 from companion import caseload as caseload_module, db
 from companion.agenda import AgendaCheckIn
 from companion.models import (
+    MonthlyReport,
     CheckIn, ClientProfile, Meeting, Note, User, new_uuid, today, utcnow,
 )
 from companion.needs import FLAGS, Facts, Flag, flags_for, need_order
@@ -110,6 +111,20 @@ def late_in_the_month(monkeypatch):
     monkeypatch.setattr(caseload_module, "today", lambda: today().replace(day=25))
 
 
+def report(client, month=None, **fields):
+    with db.database.connection_context():
+        MonthlyReport.create(client=client, month=month or today().strftime("%Y-%m"), **fields)
+
+
+def report_day_after_the_10th(monkeypatch, client, supporter, **fields):
+    """The 12th: last month had a meeting; its report as fields say (none without fields)."""
+    monkeypatch.setattr(caseload_module, "today", lambda: today().replace(day=12))
+    closed(client, supporter, days_ago=today().day + 5)
+    if fields:
+        last = (today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        report(client, last, **fields)
+
+
 SETUPS = {
     "urgent_worry": (lambda p, s, m: write(p, "薬を飲み忘れた", weight="urgent"),
                      lambda p, s, m: write(p, "薬を飲み忘れた", weight="urgent", state="discussed")),
@@ -126,6 +141,16 @@ SETUPS = {
     "support_ending": (lambda p, s, m: profile(p, hire_date=add_months(today(), -40)),
                        lambda p, s, m: profile(p, hire_date=add_months(today(), -12))),
     "no_next_meeting": (lambda p, s, m: None, lambda p, s, m: schedule(s, p, days=5)),
+    "report_changes_requested": (
+        lambda p, s, m: report(p, status="draft", change_request="体調のことは会社に書かないで",
+                               change_requested_at=utcnow()),
+        # Finalised again after the change: nothing waits on the supporter.
+        lambda p, s, m: report(p, status="finalised", change_request="体調のことは会社に書かないで",
+                               change_requested_at=utcnow(), finalised_at=utcnow())),
+    "report_due": (
+        lambda p, s, m: report_day_after_the_10th(m, p, s),
+        lambda p, s, m: report_day_after_the_10th(m, p, s, status="finalised",
+                                                  finalised_at=utcnow())),
 }
 
 

@@ -56,7 +56,7 @@ def test_staff_looking_at_meetings_or_starting_one_is_logged(people, auth, clien
     auth.login("supporter")
     client.get(f"/clients/{people['client'].id}/meetings")
     meeting = schedule(auth, people["client"], days=0)
-    auth.post(f"/api/v1/meetings/{meeting['id']}/start")
+    auth.post(f"/api/v1/meetings/{meeting['id']}/start", json={"confirm_early": True})
     seen = {row.what for row in AccessLog.select().where(AccessLog.client == people["client"].id)}
     assert {"meeting", "agenda"} <= seen
 

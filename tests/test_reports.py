@@ -318,7 +318,7 @@ def test_a_whole_month_from_notes_through_a_real_meeting_to_the_employer(people,
                                             "share_with_employer": True}).get_json()
     me.post("/api/v1/notes", json={"kind": "worry", "body": "朝起きるのが辛い", "topic": "health"})
     meeting = schedule(supporter, sato, days=0)
-    frozen = supporter.post(f"/api/v1/meetings/{meeting['id']}/start").get_json()
+    frozen = supporter.post(f"/api/v1/meetings/{meeting['id']}/start", json={"confirm_early": True}).get_json()
     for item in (item_for(frozen, "遅刻せずに出勤できた"), item_for(frozen, "朝起きるのが辛い")):
         supporter.patch(f"/api/v1/agenda-items/{item['id']}", json={"status": "discussed"})
     supporter.post(f"/api/v1/meetings/{meeting['id']}/close")

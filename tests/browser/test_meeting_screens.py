@@ -39,7 +39,7 @@ def meetings(app, live, people, browser):
         when = (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         meeting = api(page, "POST", "/api/v1/meetings",
                       {"client_id": people["client"].id, "scheduled_at": when, "mode": "online"})
-        agenda = api(page, "POST", f"/api/v1/meetings/{meeting['id']}/start")
+        agenda = api(page, "POST", f"/api/v1/meetings/{meeting['id']}/start", {"confirm_early": True})
         items = [i for s in agenda["sections"] for i in s["items"]]
         if name == "closed":
             api(page, "PATCH", f"/api/v1/agenda-items/{items[0]['id']}",
