@@ -197,7 +197,7 @@ def tick_action(action_id):
     else:
         flash(_("「できた」にしました。") if done else _("「まだ」にもどしました。"))
     if current_user.role == "client":
-        return redirect(url_for("notes.home", _anchor="actions"))
+        return redirect(url_for("pages.home", _anchor="actions"))
     return redirect(url_for("clients.show", client_id=action.client_id, _anchor="actions"))
 
 
