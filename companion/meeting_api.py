@@ -193,7 +193,8 @@ def change_action(action_id):
         if words:
             action = meetings.edit_action(action, words)
         if "done" in data:
-            action = meetings.tick_action(action, data["done"])
+            action = meetings.tick_action(action, data["done"],
+                                               by_client=current_user.role == "client")
     return jsonify(ActionItemSchema().dump(action))
 
 

@@ -29,7 +29,7 @@ def _labels(state):
     state.app.jinja_env.globals.update(
         MODES=copy.MODES, MEETING_STATES=copy.MEETING_STATES, ITEM_STATUSES=copy.ITEM_STATUSES,
         ACTION_STATUSES=copy.ACTION_STATUSES, STATUS_LABELS=copy.STATUS_LABELS,
-        OWNERS=copy.OWNERS, condition_chart=condition_chart, daily_rows=daily_rows)
+        OWNERS=copy.OWNERS, japan_today=today, condition_chart=condition_chart, daily_rows=daily_rows)
 
 
 def caseload_page():
@@ -191,7 +191,7 @@ def tick_action(action_id):
     action = action_item_or_404(current_user, action_id)
     done = request.form.get("done") == "1"
     try:
-        meetings.tick_action(action, done)
+        meetings.tick_action(action, done, by_client=current_user.role == "client")
     except ApiError as exc:
         flash(exc.message, "error")
     else:

@@ -280,8 +280,14 @@ def delete_action(action):
     action.delete_instance()
 
 
-def tick_action(action, done, now=None):
-    """Tick an action done (or not) between meetings: the client from Home, staff on the client page."""
+def tick_action(action, done, now=None, by_client=False):
+    """Tick an action done (or not) between meetings: the client from Home, staff on the client page.
+
+    The client ticks their own; what the supporter or the employer was to do is looked at
+    together in the meeting.
+    """
+    if by_client and action.owner != "client":
+        raise ApiError(409, _("支援員や会社がすることは、面談でいっしょにたしかめます。"))
     if action.settled_at is not None:
         raise ApiError(409, _("このやることは、面談でしめくくりました。"))
     action.done_at = (action.done_at or now or utcnow()) if done else None

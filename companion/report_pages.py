@@ -10,7 +10,7 @@ from .access import client_or_404, log_access, roles_required
 from .api import ApiError
 from .meeting_agenda import item_view
 from .models import ActionItem, AgendaItem, Meeting, MonthlyReport, today
-from .report_copy import REPORTED
+from .report_copy import REPORTED, REPORTED_ACTIONS
 from .schemas import ChangeRequestSchema, ReportCommentsSchema, form_load
 
 bp = Blueprint("report_pages", __name__)
@@ -119,7 +119,7 @@ def past_meetings(client):
     items, actions = {}, {}
     if ids:
         for row in (AgendaItem.select().where(AgendaItem.meeting.in_(ids)
-                                              & AgendaItem.status.in_(REPORTED))
+                                              & AgendaItem.status.in_(REPORTED + REPORTED_ACTIONS))
                     .order_by(AgendaItem.position, AgendaItem.id)):
             items.setdefault(row.meeting_id, []).append(item_view(row))
         for action in ActionItem.select().where(ActionItem.meeting.in_(ids)).order_by(ActionItem.id):

@@ -262,3 +262,17 @@ def test_meeting_lists_and_reports_show_when_it_began_and_ended(people, login):
     data = supporter.client.get(f"/api/v1/clients/{sato.id}/reports/{month}").get_json()
     held = data["meetings"][0]
     assert held["scheduled_at"] and held["closed_at"] and held["held_at"]
+
+
+def test_the_client_ticks_their_own_actions_and_reads_the_others(people, login):
+    supporter, me, sato = login("supporter"), login("client"), people["client"]
+    meeting = schedule(supporter, sato)
+    supporter.post(f"/api/v1/meetings/{meeting['id']}/start")
+    theirs = supporter.post(f"/api/v1/meetings/{meeting['id']}/actions",
+                            json={"text": "会社に相談する", "owner": "supporter"}).get_json()
+    supporter.post(f"/api/v1/meetings/{meeting['id']}/close")
+    home = me.client.get("/").get_data(as_text=True)
+    assert "会社に相談する" in home and f"/actions/{theirs['id']}/done" not in home
+    refused = me.patch(f"/api/v1/actions/{theirs['id']}", json={"done": True})
+    assert refused.status_code == 409
+    assert supporter.patch(f"/api/v1/actions/{theirs['id']}", json={"done": True}).status_code == 200
