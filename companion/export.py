@@ -1,6 +1,7 @@
 """The client's export: everything of theirs as JSON, or as CSV files in a zip that Excel opens."""
 import csv
 import io
+import unicodedata
 import zipfile
 
 from flask import Response, jsonify
@@ -35,8 +36,14 @@ TABLES = {
     "reports.csv": ("reports", ("month", "status", "finalised_at", "approved_at",
                                 "comment_for_client", "comment_for_employer", "change_request")),
 }
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection), also in
+# their fullwidth and small forms (NFKC folds ＝＋－＠﹦ to them) and the minus sign.
+FORMULA = ("=", "+", "-", "@", "\u2212")
+# Spreadsheets may skip or trim these before reading a formula: separators (spaces, line and
+# paragraph separators) and the "other" characters: controls (tab, CR), format characters
+# (zero-width space, BOM, bidi marks), and private or unassigned ones a newer Unicode may
+# make format characters. Quoting such a cell costs nothing.
+SKIPPED = ("Z", "C")
 
 
 def gather(client):
@@ -86,7 +93,16 @@ def cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    return "'" + text if text.startswith(FORMULA) else text
+    return "'" + text if looks_like_formula(text) else text
+
+
+def looks_like_formula(text):
+    """True when a spreadsheet could read text as a formula, whatever Unicode it starts with."""
+    if not text:
+        return False
+    first = text[0]
+    return (unicodedata.category(first).startswith(SKIPPED)
+            or unicodedata.normalize("NFKC", first).startswith(FORMULA))
 
 
 def csv_text(rows, columns):

@@ -5,6 +5,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, strategies as st
 
 from companion import db, reports
 from companion.models import CheckIn, Note, today, utcnow
@@ -108,3 +109,38 @@ def test_settings_offer_both_exports_to_a_client(people, login):
     html = login("client").client.get("/settings").get_data(as_text=True)
     assert "/api/v1/export.csv" in html and 'href="/api/v1/export"' in html
     assert "/api/v1/export" not in login("supporter").client.get("/settings").get_data(as_text=True)
+
+
+FORMULA_STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "＝1+1", "＋1", "－1", "＠SUM(A1)", "﹦1",
+                  "\u22121", " =1", "\u3000=1", "\t=1", "\r=1", "\n=1", "\u200b=1", "\ufeff=1",
+                  "\u202e=1", "\u2028=1", "\u00a0=1"]
+
+
+@pytest.mark.parametrize("text", FORMULA_STARTS)
+def test_a_cell_that_a_spreadsheet_could_read_as_a_formula_is_neutralised(text):
+    from companion.export import cell
+    assert cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["上司の指示", "1日", "(笑)", "a=b", "メモ-1", ""])
+def test_ordinary_text_is_left_as_it_is(text):
+    from companion.export import cell
+    assert cell(text) == text
+
+
+@given(st.text())
+def test_no_exported_cell_starts_like_a_formula_whatever_unicode_comes_first(text):
+    """Judged by Python's own notions, not the code's tables: a cell left unquoted starts with
+    a printable, non-space character that does not fold (NFKC) to = + - @ nor is the minus sign."""
+    import unicodedata
+
+    from companion.export import cell
+    written = cell(text)
+    if written.startswith("'") and written[1:] == text:
+        return
+    assert written == text
+    if text:
+        first = text[0]
+        assert first.isprintable() and not first.isspace()
+        assert not unicodedata.normalize("NFKC", first).startswith(("=", "+", "-", "@"))
+        assert first != "\u2212"
