@@ -17,6 +17,8 @@ def create_app(test_config=None):
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
     )
+    from .security import Request
+    app.request_class = Request
     instance = os.environ.get("COMPANION_INSTANCE_PATH")
     if instance:
         app.instance_path = os.path.abspath(instance)

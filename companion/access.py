@@ -96,6 +96,15 @@ def log_access(actor, client, what, target=""):
         AccessLog.create(actor=actor.id, client=client.id, what=what, target=str(target or ""))
 
 
+def small_id(value):
+    """A form or query id as an int the database can hold, else None (nothing is found)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 def _int_or_404(value):
     """A path id as an int the database can hold; anything else is simply not found."""
     try:

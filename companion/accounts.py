@@ -9,7 +9,7 @@ from markupsafe import Markup
 from peewee import IntegrityError
 
 from . import auth
-from .access import active_assignment, roles_required, visible_clients
+from .access import active_assignment, roles_required, small_id, visible_clients
 from .db import database
 from .models import Assignment, ClientProfile, User, today
 from .schemas import AccountSchema, form_load
@@ -28,7 +28,8 @@ def manageable(user):
 
 def account_or_404(user_id):
     """The account if the signed-in person may manage it, else 404."""
-    account = manageable(current_user).where(User.id == user_id).first()
+    number = small_id(user_id)
+    account = manageable(current_user).where(User.id == number).first() if number else None
     if account is None:
         abort(404)
     return account
@@ -136,7 +137,7 @@ def set_active(user_id):
 def assign(user_id):
     """Assign a client to a supporter from today, ending the current assignment."""
     account = account_or_404(user_id)
-    supporter = supporters_of_office().where(User.id == request.form.get("supporter_id", type=int)).first()
+    supporter = supporters_of_office().where(User.id == small_id(request.form.get("supporter_id"))).first()
     if account.role != "client" or supporter is None:
         flash(_("えらべるものから選んでください。"), "error")
         return redirect(url_for(".show", user_id=account.id))

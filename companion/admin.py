@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from peewee import JOIN
 
-from .access import roles_required
+from .access import roles_required, small_id
 from .models import AccessLog, Assignment, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,8 +39,8 @@ def access_log():
              .join(Actor, on=(AccessLog.actor == Actor.id))
              .switch(AccessLog).join(Client, on=(AccessLog.client == Client.id))
              .where(Client.office == current_user.office_id))
-    actor_id = request.args.get("actor", type=int)
-    client_id = request.args.get("client", type=int)
+    actor_id = small_id(request.args.get("actor"))
+    client_id = small_id(request.args.get("client"))
     start, end = parse_day("from"), parse_day("to")
     if actor_id:
         query = query.where(AccessLog.actor == actor_id)

@@ -58,10 +58,22 @@ class SystemPoint:
 
 
 def add_months(d: date, n: int) -> date:
-    """Return d moved by n calendar months, clamped to the last day of the target month."""
+    """Return d moved by n calendar months, clamped to the last day of the target month.
+
+    Total on any stored date: past the calendar's ends it stops at date.min or date.max.
+    """
     year, month_index = divmod(d.year * 12 + d.month - 1 + n, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     month = month_index + 1
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def day_before(d: date) -> date:
+    """The day before d; the calendar's first day has none and stays itself."""
+    return d - ONE_DAY if d > date.min else d
 
 
 def month_start(hire: date, n: int) -> date:
@@ -71,7 +83,7 @@ def month_start(hire: date, n: int) -> date:
 
 def month_end(hire: date, n: int) -> date:
     """Return the last day of the nth month after hire."""
-    return add_months(hire, n) - ONE_DAY
+    return day_before(add_months(hire, n))
 
 
 def support_period(hire_date: date) -> SupportPeriod:
@@ -81,7 +93,7 @@ def support_period(hire_date: date) -> SupportPeriod:
         Step(number, key, month_start(hire_date, first), month_end(hire_date, last))
         for number, key, first, last in STEPS
     )
-    end = add_months(start, SUPPORT_YEARS * 12) - ONE_DAY
+    end = day_before(add_months(start, SUPPORT_YEARS * 12))
     return SupportPeriod(hire=hire_date, start=start, end=end, steps=steps)
 
 

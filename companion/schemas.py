@@ -84,12 +84,45 @@ def no_nul(value):
         raise ValidationError(str(_l("使えない文字が入っています。")))
 
 
-def day_field(**kwargs):
-    """A YYYY-MM-DD date between the years 2000 and 2100."""
+class Within:
+    """A date inside a window whose ends are dates, or functions of today (Japan)."""
+
+    def __init__(self, earliest, latest):
+        self.earliest, self.latest = earliest, latest
+
+    def bounds(self):
+        return tuple(end() if callable(end) else end for end in (self.earliest, self.latest))
+
+    def __call__(self, value):
+        earliest, latest = self.bounds()
+        if not earliest <= value <= latest:
+            raise ValidationError(str(_l("%(earliest)d年から%(latest)d年までの日付にしてください。"))
+                                  % {"earliest": earliest.year, "latest": latest.year})
+        return value
+
+
+def two_years_ahead():
+    """Today in Japan, two years on: the latest plausible hire or certificate date."""
+    from .models import today
+    day = today()
+    return day.replace(year=day.year + 2, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+# The one date validator: every date field names its window.
+ANY_DAY = Within(date(2000, 1, 1), date(2100, 12, 31))
+PROFILE_DAY = Within(date(1950, 1, 1), two_years_ahead)
+
+
+def day_field(window=ANY_DAY, **kwargs):
+    """A YYYY-MM-DD date inside its window (2000–2100 unless the field says otherwise)."""
     return fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")),
-                       validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 1, 1),
-                                               error=_l("2000年から2100年までの日付にしてください。")),
-                       **kwargs)
+                       validate=window, **kwargs)
+
+
+def record_id(**kwargs):
+    """The id of a stored row: a positive integer the database can hold."""
+    return fields.Integer(error_messages=messages(), validate=validate.Range(
+        min=1, max=2**31 - 1, error=_l("IDの形が正しくありません。")), **kwargs)
 
 
 class BaseSchema(Schema):
@@ -174,12 +207,12 @@ class AccountSchema(BaseSchema):
         error=_l("ログインIDは半角の小文字・数字・._- で3〜40文字にしてください。")))
     display_name = text(100, required=True)
     role = choice(("client", "supporter"), load_default="client")
-    supporter_id = fields.Integer(error_messages=messages())
-    hire_date = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    supporter_id = record_id()
+    hire_date = day_field(PROFILE_DAY)
     employer_name = text(200)
     job_title = text(200)
-    certificate_valid_from = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
-    certificate_valid_to = fields.Date(error_messages=messages(invalid=_l("日付の形が正しくありません。")))
+    certificate_valid_from = day_field(PROFILE_DAY)
+    certificate_valid_to = day_field(PROFILE_DAY)
     office_phone = text(40)
 
 
@@ -221,7 +254,7 @@ class NoteQuerySchema(BaseSchema):
     state = choice(NOTE_STATES)
     month = fields.String(error_messages=messages(), validate=validate.Regexp(
         r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", error=_l("月は YYYY-MM の形で入れてください。")))
-    client_id = fields.Integer(error_messages=messages())
+    client_id = record_id()
 
 
 def scale(**kwargs):
@@ -248,13 +281,7 @@ class CheckInQuerySchema(BaseSchema):
     """A date range of check-ins."""
     from_ = day_field(data_key="from")
     to = day_field()
-    client_id = fields.Integer(error_messages=messages())
-
-
-def record_id(**kwargs):
-    """The id of a stored row: a positive integer the database can hold."""
-    return fields.Integer(error_messages=messages(), validate=validate.Range(
-        min=1, max=2**31 - 1, error=_l("IDの形が正しくありません。")), **kwargs)
+    client_id = record_id()
 
 
 def meeting_time(**kwargs):

@@ -1,8 +1,10 @@
 """Protection on every response: CSRF, login rate limits and security headers."""
+import flask
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import BadRequest
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[],
@@ -48,3 +50,43 @@ def init_app(app):
         if app.config["SESSION_COOKIE_SECURE"]:
             h["Strict-Transport-Security"] = "max-age=31536000"
         return response
+
+
+class Request(flask.Request):
+    """The request, with JSON that can't break a handler: too deep, or text UTF-8 can't hold.
+
+    json.loads raises RecursionError (not ValueError) on deeply nested brackets, and
+    accepts lone surrogates ("\\ud800") that no database or page can encode. Both are
+    answered 400 in the one error shape, as malformed JSON is.
+    """
+
+    def get_json(self, force=False, silent=False, cache=True):
+        try:
+            data = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            data, broken = None, True
+        else:
+            broken = not encodable(data)
+        if broken:
+            if silent:
+                return None
+            raise BadRequest("malformed JSON")
+        return data
+
+
+def encodable(data):
+    """True when every string in a parsed JSON value (keys too) can be written as UTF-8."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
