@@ -15,7 +15,7 @@ from flask_login import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import Invitation, User, utcnow
+from .models import AccessLog, Invitation, User, utcnow
 from .security import limiter
 
 bp = Blueprint("auth", __name__)
@@ -134,7 +134,10 @@ def login():
         user = attempt_login(request.form.get("login"), request.form.get("password"),
                              request.form.get("remember"))
         if user:
-            return redirect(safe_next(request.form.get("next") or request.args.get("next")))
+            target = safe_next(request.form.get("next") or request.args.get("next"))
+            if user.reset_used_at is not None:
+                return redirect(url_for("auth.reset_notice", next=target))
+            return redirect(target)
         error = refused_message()
     return render_template("auth/login.html", error=error,
                            next=request.values.get("next", "")), 401 if error else 200
@@ -156,16 +159,29 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+RESET_MINUTES = 30
+
+
 def issue_invitation(user, created_by=None):
-    """Create a one-time link for user to choose a password; return the raw token."""
+    """Create a one-time link for user to choose a password; return the raw token.
+
+    For an account that already has a password it is a reset: it works for 30 minutes,
+    and making it is written in that person's access log. A new account's invitation
+    keeps its days.
+    """
     token = secrets.token_urlsafe(24)
     now = utcnow()
+    reset = user.password_hash is not None
     # A new link replaces any older one still waiting.
     Invitation.update(used_at=now).where(
         (Invitation.user == user) & Invitation.used_at.is_null()).execute()
+    lifetime = (timedelta(minutes=RESET_MINUTES) if reset
+                else timedelta(days=current_app.config["INVITATION_DAYS"]))
     Invitation.create(user=user, created_by=created_by, token_hash=hash_token(token),
-                      created_at=now,
-                      expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]))
+                      created_at=now, expires_at=now + lifetime,
+                      purpose="reset" if reset else "invite")
+    if reset and created_by is not None:
+        AccessLog.create(actor=created_by, client=user.id, what="reset_issued", at=now)
     return token
 
 
@@ -217,8 +233,16 @@ def accept_invitation(token):
                 if not claimed:
                     abort(404)
                 set_password(user, password)
+                if inv.purpose == "reset":
+                    now = utcnow()
+                    User.update(reset_used_at=now).where(User.id == user.id).execute()
+                    AccessLog.create(actor=inv.created_by_id or user.id, client=user.id,
+                                     what="reset_used", at=now)
             session.clear()
-            login_user(user, remember=True)
+            login_user(user, remember=inv.purpose != "reset")
+            if inv.purpose == "reset":
+                # Whoever holds this session came in by a staff link: what it opens is kept.
+                session["via_reset"] = True
             flash(_("パスワードを決めました。ようこそ!"))
             return redirect(url_for("pages.home"))
     return render_template("auth/invite.html", user=user, error=error), 422 if error else 200
@@ -243,3 +267,46 @@ def change_password():
     login_user(user, remember=remembered)
     flash(_("パスワードを変えました。ほかの端末ではログインし直してください。"))
     return redirect(url_for("pages.settings"))
+
+
+# What a session that came in by a staff link opened (GET pages and files of the person's own).
+OWN_READS = {
+    "pages.home": "home", "notes.index": "notes", "notes.edit": "note", "prepare.prepare": "agenda",
+    "report_pages.records": "meeting", "report_pages.client_report": "report",
+    "api.list_notes": "notes", "api.read": "note", "api.export_json": "export",
+    "api.export_csv": "export", "clients.access_log": "access_log",
+}
+
+
+@bp.after_app_request
+def _keep_reads_after_reset(response):
+    """Log what an account opens after its password was set by a staff link."""
+    if (session.get("via_reset") and request.method == "GET" and response.status_code == 200
+            and request.endpoint in OWN_READS and current_user.is_authenticated):
+        AccessLog.create(actor=current_user.id, client=current_user.id,
+                         what=OWN_READS[request.endpoint])
+    return response
+
+
+@bp.route("/security-notice", methods=["GET", "POST"])
+@login_required
+def reset_notice():
+    """At the first login after a staff link set the password: who made it, and what was opened."""
+    user = current_user._get_current_object()
+    target = safe_next(request.values.get("next"))
+    if user.reset_used_at is None:
+        return redirect(target)
+    if request.method == "POST":
+        User.update(reset_used_at=None).where(User.id == user.id).execute()
+        return redirect(target)
+    issued = (AccessLog.select().where((AccessLog.client == user.id)
+                                       & (AccessLog.what == "reset_issued")
+                                       & (AccessLog.at <= user.reset_used_at))
+              .order_by(AccessLog.at.desc()).first())
+    since = issued.at if issued else user.reset_used_at
+    opened = list(AccessLog.select().where((AccessLog.client == user.id)
+                                           & (AccessLog.actor == user.id)
+                                           & (AccessLog.at >= since))
+                  .order_by(AccessLog.at))
+    return render_template("auth/reset_notice.html", issued=issued, used_at=user.reset_used_at,
+                           opened=opened, next=target)

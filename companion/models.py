@@ -49,6 +49,8 @@ class User(UserMixin, BaseModel):
     # Bumped by logout, a password change and deactivation: every cookie
     # that carries an older number stops working.
     session_version = IntegerField(default=1)
+    # When a password link made by staff was last used; cleared once the person has seen it.
+    reset_used_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     def get_id(self):
@@ -85,6 +87,8 @@ class Invitation(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+    # "invite" for a new account (days), "reset" for one that has a password (30 minutes).
+    purpose = CharField(max_length=10, default="invite")
 
 
 def new_uuid():
