@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from peewee import JOIN
 
+from .db import insert_rows
 from .models import Assignment, User, today
 
 
@@ -89,11 +90,31 @@ def note_or_404(user, note_id):
     return note
 
 
-def log_access(actor, client, what, target=""):
-    """Record that staff opened a client's data; a client reading their own is not logged."""
-    from .models import AccessLog
-    if actor.id != client.id:
-        AccessLog.create(actor=actor.id, client=client.id, what=what, target=str(target or ""))
+def log_access(actor, client, what, target="", always=False):
+    """Record that staff opened a client's data; a client reading their own is not logged.
+
+    One row per viewer, client, thing and Japan day: opening it again adds to its count
+    and moves its last time. `always` also logs one's own (after a staff password link).
+    """
+    actor_id, client_id = (getattr(person, "id", person) for person in (actor, client))
+    if actor_id != client_id or always:
+        record_access([(actor_id, client_id)], what, target)
+
+
+def record_access(pairs, what, target="", count=True):
+    """Add (actor id, client id) reads of what to the log; a list view passes count=False,
+    which records each listed client once a day."""
+    from .models import AccessLog, today, utcnow
+    now, day = utcnow(), today()
+    rows = [{"actor": actor, "client": client, "what": what, "target": str(target or ""),
+             "day": day, "count": 1, "first_at": now, "at": now} for actor, client in pairs]
+    key = [AccessLog.actor, AccessLog.client, AccessLog.what, AccessLog.target, AccessLog.day]
+    if count:
+        conflict = lambda query: query.on_conflict(conflict_target=key, update={  # noqa: E731
+            AccessLog.count: AccessLog.count + 1, AccessLog.at: now})
+    else:
+        conflict = lambda query: query.on_conflict_ignore()  # noqa: E731
+    insert_rows(AccessLog, rows, conflict)
 
 
 def small_id(value):

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from peewee import IntegrityError
 
 from . import auth
-from .access import active_assignment, roles_required, small_id, visible_clients
+from .access import active_assignment, log_access, roles_required, small_id, visible_clients
 from .db import database
 from .models import Assignment, ClientProfile, User, today
 from .schemas import AccountSchema, form_load
@@ -101,6 +101,8 @@ def show(user_id):
     history = (Assignment.select(Assignment, User).join(User, on=(Assignment.supporter == User.id))
                .where(Assignment.client == account.id).order_by(Assignment.starts_on.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == account.id)
+    if account.role == "client":
+        log_access(current_user, account, "profile")
     return render_template("accounts/show.html", account=account, history=history,
                            profile=profile, supporters=supporters_of_office())
 

@@ -15,6 +15,7 @@ from flask_login import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .access import log_access
 from .models import AccessLog, Invitation, User, utcnow
 from .security import limiter
 
@@ -181,7 +182,7 @@ def issue_invitation(user, created_by=None):
                       created_at=now, expires_at=now + lifetime,
                       purpose="reset" if reset else "invite")
     if reset and created_by is not None:
-        AccessLog.create(actor=created_by, client=user.id, what="reset_issued", at=now)
+        log_access(created_by, user, "reset_issued")
     return token
 
 
@@ -236,8 +237,7 @@ def accept_invitation(token):
                 if inv.purpose == "reset":
                     now = utcnow()
                     User.update(reset_used_at=now).where(User.id == user.id).execute()
-                    AccessLog.create(actor=inv.created_by_id or user.id, client=user.id,
-                                     what="reset_used", at=now)
+                    log_access(inv.created_by_id or user.id, user, "reset_used", always=True)
             session.clear()
             login_user(user, remember=inv.purpose != "reset")
             if inv.purpose == "reset":
@@ -283,8 +283,7 @@ def _keep_reads_after_reset(response):
     """Log what an account opens after its password was set by a staff link."""
     if (session.get("via_reset") and request.method == "GET" and response.status_code == 200
             and request.endpoint in OWN_READS and current_user.is_authenticated):
-        AccessLog.create(actor=current_user.id, client=current_user.id,
-                         what=OWN_READS[request.endpoint])
+        log_access(current_user, current_user, OWN_READS[request.endpoint], always=True)
     return response
 
 

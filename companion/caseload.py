@@ -6,7 +6,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN, Case, fn
 
-from .access import roles_required, visible_clients
+from .access import record_access, roles_required, visible_clients
 from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
 from .api import bp as api
 from .meeting_agenda import highlight_view, to_utc
@@ -152,6 +152,8 @@ def caseload(user, now=None):
                       for f in flags],
             "order": need_order(flags, facts.next_meeting_at, client.display_name),
         })
+    # A list view: each listed client once a day in their access log.
+    record_access([(user.id, client_id) for client_id in ids], "caseload", count=False)
     return sorted(rows, key=lambda r: r["order"])
 
 

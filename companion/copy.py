@@ -69,6 +69,8 @@ ACCESS = {
     "export": _l("データの書き出し(ぜんぶのメモ)"),
     "access_log": _l("見た記録"),
     "actions": _l("次までにやること"),
+    "caseload": _l("担当の利用者の一覧"),
+    "profile": _l("プロフィール"),
 }
 
 

@@ -72,12 +72,13 @@ def init_app(app):
             database.close()
 
 
-def insert_rows(model, rows):
+def insert_rows(model, rows, conflict=None):
     """Insert many rows in one statement, every row with the same columns.
 
     peewee takes a multi-row INSERT's columns from the first row alone: a key missing
     there is silently dropped from every other row (an agenda lost its note links that
     way). Missing keys get the field's default; a key no field knows is refused.
+    `conflict` may turn the query into an upsert (it gets and returns the insert query).
     """
     rows = [dict(row) for row in rows]
     if not rows:
@@ -92,4 +93,5 @@ def insert_rows(model, rows):
         for row in rows:
             if key not in row:
                 row[key] = default() if callable(default) else default
-    return model.insert_many(rows).execute()
+    query = model.insert_many(rows)
+    return (conflict(query) if conflict else query).execute()

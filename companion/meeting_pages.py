@@ -122,6 +122,7 @@ def attempt(meeting, change, done, anchor=None):
 def edit(meeting_id):
     """Move a meeting to another day, time or way of meeting."""
     meeting = meeting_or_404(current_user, meeting_id)
+    log_access(current_user, meeting.client, "meeting", meeting.id)
     form, errors, status = schedule_form(meeting), {}, 200
     if request.method == "POST":
         data, errors = form_load(MeetingFormSchema(), request.form)

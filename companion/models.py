@@ -147,11 +147,18 @@ class CheckIn(BaseModel):
 
 
 class AccessLog(BaseModel):
+    """Who opened what of whose, one row per viewer, client, thing and Japan day (DESIGN §2)."""
     actor = ForeignKeyField(User, on_delete="CASCADE")
     client = ForeignKeyField(User, backref="access_logs", on_delete="CASCADE")
     what = CharField(max_length=40)
     target = CharField(max_length=64, default="")
-    at = DateTimeField(default=utcnow, index=True)
+    day = DateField(default=today)
+    count = IntegerField(default=1)
+    first_at = DateTimeField(default=utcnow)
+    at = DateTimeField(default=utcnow, index=True)  # the last time
+
+    class Meta:
+        indexes = ((("actor", "client", "what", "target", "day"), True),)
 
 
 NOTE_MODELS = [Note, CheckIn, AccessLog]

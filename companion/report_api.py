@@ -39,6 +39,7 @@ def dumped(client, report, copy):
 def list_reports(client_id):
     """Months with closed meetings or a report, newest first."""
     client = client_or_404(current_user, client_id)
+    log_access(current_user, client, "report")
     return jsonify(ReportSummarySchema(many=True).dump(summaries(client)))
 
 
