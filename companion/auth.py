@@ -61,14 +61,28 @@ def end_all_sessions(user):
     user.session_version += 1
 
 
-def login_key():
-    """The login being tried, so a single account can't be guessed at from many addresses."""
+def tried_login():
+    """The login being tried, as it is looked up."""
     if request.is_json:
         data = request.get_json(silent=True)
         login = data.get("login") if isinstance(data, dict) else ""
     else:
         login = request.form.get("login")
-    return "login:" + str(login or "").strip().lower()[:80]
+    return str(login or "").strip().lower()[:80]
+
+
+def login_key():
+    """A login across every address: a high ceiling against guessing from many places."""
+    return "login:" + tried_login()
+
+
+def pair_key():
+    """A login from one address: the limit a wrong guesser reaches first.
+
+    Reaching it locks out only that address for that login, so an attacker can't keep
+    the real person, elsewhere, from logging in.
+    """
+    return f"pair:{tried_login()}@{request.remote_addr}"
 
 
 def _failed(response):
@@ -76,12 +90,16 @@ def _failed(response):
 
 
 def login_limits(view):
-    """The two login limits, per address and per login, counting failures only."""
+    """The three login limits, counting failures only: per login and address, per address,
+    and a higher ceiling per login across addresses."""
     view = limiter.shared_limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
                                 scope="login-address", deduct_when=_failed,
                                 methods=["POST"])(view)
-    return limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT"],
+    view = limiter.shared_limit(lambda: current_app.config["LOGIN_CEILING"],
                                 scope="login-name", key_func=login_key,
+                                deduct_when=_failed, methods=["POST"])(view)
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT"],
+                                scope="login-pair", key_func=pair_key,
                                 deduct_when=_failed, methods=["POST"])(view)
 
 

@@ -11,6 +11,7 @@ SETTINGS = {
     "SECRET_KEY": (None, str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "LOGIN_LIMIT": ("10 per 15 minutes", str),
+    "LOGIN_CEILING": ("50 per 15 minutes", str),
     "LOGIN_ADDRESS_LIMIT": ("30 per 15 minutes", str),
     "SECURE_COOKIES": (False, lambda v: v.lower() in ("1", "true", "yes")),
     "INVITATION_DAYS": (7, int),

@@ -1,4 +1,7 @@
 """One JSON error shape for the API, friendly pages for people."""
+import math
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -56,6 +59,14 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf(exc):
         return error_response(400, _("画面が古くなりました。読み込み直してから、もう一度ためしてください。"))
+
+    @app.errorhandler(429)
+    def _too_many(exc):
+        from .security import limiter
+        limit = limiter.current_limit
+        minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60)) if limit else 15
+        return error_response(429, _("回数が多すぎます。%(minutes)d分ほどしてから、もう一度ためしてください。",
+                                     minutes=minutes))
 
     @app.errorhandler(HTTPException)
     def _http(exc):

@@ -1,5 +1,6 @@
 """Logging in and out: fresh sessions, cookies that die, rate limits and safe redirects."""
 import logging
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -218,8 +219,9 @@ def test_deactivation_ends_existing_sessions(app, client, fast_logins):
 
 @pytest.fixture
 def strict(app, fast_logins):
-    """Three failed logins a minute, per login and per address."""
-    app.config.update(LOGIN_LIMIT="3 per minute", LOGIN_ADDRESS_LIMIT="3 per minute")
+    """Three failed logins a minute: per login and address, per login, per address."""
+    app.config.update(LOGIN_LIMIT="3 per minute", LOGIN_CEILING="3 per minute",
+                      LOGIN_ADDRESS_LIMIT="3 per minute")
     return app
 
 
@@ -228,15 +230,15 @@ def test_login_is_rate_limited_after_repeated_failures(client, strict):
         assert api_login(client, "client", WRONG).status_code == 401
     response = api_login(client, "client")  # even the right password waits now
     assert response.status_code == 429
-    assert response.get_json()["error"] == {
-        "code": "rate_limited",
-        "message": "回数が多すぎます。少し時間をおいてから、もう一度ためしてください。"}
+    error = response.get_json()["error"]
+    assert error["code"] == "rate_limited"
+    assert re.fullmatch(r"回数が多すぎます。[12]分ほどしてから、もう一度ためしてください。", error["message"])
     assert int(response.headers["Retry-After"]) > 0
     assert client.get("/api/v1/me").status_code == 401
 
 
 def test_limit_per_login_holds_across_addresses(strict):
-    strict.config["LOGIN_ADDRESS_LIMIT"] = "100 per minute"
+    strict.config.update(LOGIN_ADDRESS_LIMIT="100 per minute", LOGIN_LIMIT="100 per minute")
     for n in range(3):
         browser = strict.test_client()
         browser.environ_base["REMOTE_ADDR"] = f"192.0.2.{n + 1}"
@@ -247,8 +249,20 @@ def test_limit_per_login_holds_across_addresses(strict):
     assert api_login(browser, "supporter").status_code == 200
 
 
+def test_a_guesser_locks_out_only_their_own_address_for_that_login(strict):
+    strict.config.update(LOGIN_ADDRESS_LIMIT="100 per minute", LOGIN_CEILING="100 per minute")
+    guesser = strict.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "192.0.2.66"
+    for _ in range(3):
+        assert api_login(guesser, "client", WRONG).status_code == 401
+    assert api_login(guesser, "client").status_code == 429
+    real = strict.test_client()
+    real.environ_base["REMOTE_ADDR"] = "198.51.100.5"
+    assert api_login(real, "client").status_code == 200
+
+
 def test_limit_per_address_holds_across_logins(client, strict):
-    strict.config["LOGIN_LIMIT"] = "100 per minute"
+    strict.config.update(LOGIN_LIMIT="100 per minute", LOGIN_CEILING="100 per minute")
     for login in ("nobody", "supporter", "manager"):
         assert api_login(client, login, WRONG).status_code == 401
     assert api_login(client, "client").status_code == 429
