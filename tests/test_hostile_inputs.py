@@ -180,3 +180,27 @@ def test_no_route_answers_a_server_error_to_hostile_input(app, world, login_as, 
     assert not found, f"{len(found)} of {sent} requests failed:\n" + "\n".join(found[:40])
     assert not tracebacks, tracebacks[0].getMessage()
     assert sent > 5000
+
+
+@pytest.mark.parametrize("hire, certificate", [
+    ("9999-12-31", "9999-12-31"), ("9999-06-30", "0001-01-01"), ("0001-01-01", "0001-01-01"),
+])
+def test_every_page_stays_up_whatever_dates_were_stored_before_the_checks(
+        people, world, login_as, hire, certificate):
+    """Dates from before the one validator may sit in the database: nothing built on them breaks."""
+    from datetime import date
+
+    from companion.models import ClientProfile
+    with db.database.connection_context():
+        ClientProfile.update(hire_date=date.fromisoformat(hire),
+                             certificate_valid_from=date.fromisoformat(certificate),
+                             certificate_valid_to=date.fromisoformat(certificate)).where(
+            ClientProfile.user == people["client"].id).execute()
+    pages = ["/", "/caseload", "/api/v1/caseload", f"/clients/{world['client_id']}",
+             f"/meetings/{world['meeting_id']}", f"/api/v1/meetings/{world['meeting_id']}/agenda",
+             f"/clients/{world['client_id']}/reports/{world['month']}", f"/accounts/{world['client_id']}"]
+    for role in ("supporter", "manager", "client"):
+        browser = login_as(role)
+        for page in pages + ["/prepare", "/api/v1/export", "/api/v1/export.csv", "/records"]:
+            status = browser.client.get(page).status_code
+            assert status < 500, f"{role} {page} → {status}"
