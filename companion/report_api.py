@@ -22,7 +22,8 @@ STAFF = ("supporter", "manager")
 def dumped(client, report, copy):
     """One copy of the report as the API answers it; 409 for an employer copy not approved."""
     if copy == "employer" and report.status != "approved":
-        raise ApiError(409, _("会社用のレポートは、本人が承認してから見られます。"))
+        # The words of the page's preview: staff may look on screen, but nothing leaves yet.
+        raise ApiError(409, _("確認用です。本人が承認するまで、会社にはわたせません。"))
     log_access(current_user, client, "report", f"{report.month} {copy}")
     if copy == "employer":
         return approved_employer_copy(report)

@@ -447,3 +447,21 @@ def test_checkins_of_the_month_make_the_condition_summary(people, login, month_o
     mood = copy["condition"]["scales"][0]
     assert (mood["mean"], mood["previous_mean"], mood["days_logged"]) == (2.0, 5.0, 1)
 
+
+
+def test_the_staff_preview_and_the_api_say_the_same_before_approval(people, login, month_of_notes):
+    supporter, sato, month = login("supporter"), people["client"], month_of_notes["month"]
+    words = "確認用です。本人が承認するまで、会社にはわたせません。"
+    page = supporter.client.get(f"/clients/{sato.id}/reports/{month}?copy=employer")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and words in html and "report-preview" in html
+    assert "data-print" not in html  # no print button for a preview
+    answer = supporter.client.get(url(sato, month) + "?copy=employer")
+    assert answer.status_code == 409 and answer.get_json()["error"]["message"] == words
+    # Approved, both show the same consented items.
+    supporter.post(url(sato, month, "/finalise"), json={})
+    login("client").post(url(sato, month, "/approve"), json={})
+    approved = supporter.client.get(url(sato, month) + "?copy=employer").get_json()
+    html = supporter.client.get(f"/clients/{sato.id}/reports/{month}?copy=employer").get_data(as_text=True)
+    assert texts(approved) == ["新しい業務を覚えられた", "指示はメモでほしい"]
+    assert all(text in html for text in texts(approved)) and "薬の時間に眠くなる" not in html
