@@ -40,6 +40,7 @@ PAGES = [
     ("supporter", "/clients/{client}/meetings", "client-meetings"),
     ("supporter", "/meetings/{meeting}", "meeting"),
     ("supporter", "/meetings/{meeting}/edit", "meeting-edit"),
+    ("supporter", "/meetings/{running}", "meeting-running"),
     ("supporter", "/clients/{client}/reports/2025-01", "report"),
     ("client", "/records", "client-records"),
     ("client", "/records/2025-01", "client-report"),
@@ -51,7 +52,7 @@ def route_exists(app, path):
     """True when the app has a GET route for path (ids filled with 1)."""
     adapter = app.url_map.bind("localhost")
     try:
-        adapter.match(path.split("?")[0].format(client=1, meeting=1), method="GET")
+        adapter.match(path.split("?")[0].format(client=1, meeting=1, running=1), method="GET")
     except (NotFound, MethodNotAllowed):
         return False
     except RequestRedirect:
@@ -86,6 +87,16 @@ def world(app, live, people, browser):
                                data={"client_id": people["client"].id, "scheduled_at": when})
     if answer.status == 201:
         ids["meeting"] = answer.json()["id"]
+    # A meeting under way with an action decided in it (due already passed): the running
+    # page's edit and put-back controls, and the client's 次までにやること on Home.
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    running = page.request.post("/api/v1/meetings", headers={"X-CSRF-Token": token},
+                                data={"client_id": people["client"].id, "scheduled_at": now}).json()
+    page.request.post(f"/api/v1/meetings/{running['id']}/start", headers={"X-CSRF-Token": token},
+                      data={"confirm_early": True})
+    page.request.post(f"/api/v1/meetings/{running['id']}/actions", headers={"X-CSRF-Token": token},
+                      data={"text": "上司にメモを頼む", "owner": "client", "due": "2020-01-10"})
+    ids["running"] = running["id"]
     context.close()
     return ids
 
