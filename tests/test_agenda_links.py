@@ -108,8 +108,7 @@ def test_the_repair_leaves_a_link_alone_when_two_notes_could_be_meant(people, lo
         assert not AgendaItem.select().where(AgendaItem.note.is_null(False)).exists()
 
 
-def test_old_action_statuses_become_an_actions_own(people, login):
-    supporter = login("supporter")
+def test_old_action_statuses_become_an_actions_own(people):
     sato = people["client"]
     with db.database.connection_context():
         held = Meeting.create(client=sato, supporter=people["supporter"], state="closed",

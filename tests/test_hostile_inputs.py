@@ -6,7 +6,6 @@ a valid body is built from the OpenAPI document and then broken one field at a t
 forms get every known field with a sensible value, then one date or number at a time is
 pushed past the calendar's or the database's ends. Runs on SQLite and PostgreSQL.
 """
-import json
 import logging
 import re
 import uuid
@@ -14,10 +13,9 @@ from datetime import timedelta
 
 import pytest
 
-import conftest
 from companion import db
 from companion.models import (
-    ActionItem, AgendaItem, Invitation, Meeting, MonthlyReport, Note, today, utcnow,
+    Meeting, MonthlyReport, Note, today, utcnow,
 )
 
 ROLES = ("client", "supporter", "manager")

@@ -22,7 +22,6 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-import pytest
 import time_machine
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import (
@@ -35,7 +34,7 @@ from companion.api import ApiError
 from companion.checkins import save_checkin
 from companion.meeting_agenda import agenda_for
 from companion.models import (
-    ActionItem, AgendaItem, ClientProfile, Meeting, Note, Office, TalkingPoint, User, today, utcnow,
+    ActionItem, AgendaItem, Meeting, Note, Office, today, utcnow,
 )
 from companion.report_copy import REPORTED
 from test_migrations import all_models
