@@ -251,4 +251,6 @@ def test_caseload_costs_the_same_queries_for_5_or_60_clients(app, people):
     print("caseload queries:", counts)
     assert counts["few", "/api/v1/caseload"] == counts["many", "/api/v1/caseload"]
     assert counts["few", "/"] == counts["many", "/"]
-    assert counts["few", "/api/v1/caseload"] <= 10
+    # The person, the caseload's 8 queries, one access-log insert for every listed client
+    # (and PostgreSQL's transaction statement).
+    assert counts["few", "/api/v1/caseload"] <= 11
