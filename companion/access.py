@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 
 from .db import insert_rows
-from .models import Assignment, User, today
+from .models import AccessLog, Assignment, User, today, utcnow
 
 
 def active_assignment(on=None):
@@ -104,7 +104,6 @@ def log_access(actor, client, what, target="", always=False):
 def record_access(pairs, what, target="", count=True):
     """Add (actor id, client id) reads of what to the log; a list view passes count=False,
     which records each listed client once a day."""
-    from .models import AccessLog, today, utcnow
     now, day = utcnow(), today()
     rows = [{"actor": actor, "client": client, "what": what, "target": str(target or ""),
              "day": day, "count": 1, "first_at": now, "at": now} for actor, client in pairs]
@@ -128,11 +127,8 @@ def small_id(value):
 
 def _int_or_404(value):
     """A path id as an int the database can hold; anything else is simply not found."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < number < 2**31:
+    number = small_id(value)
+    if number is None:
         abort(404)
     return number
 

@@ -1,5 +1,5 @@
 """The caseload: the clients a supporter (or manager) sees, most in need of attention first."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from flask import jsonify, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,6 +13,7 @@ from .meeting_agenda import highlight_view, to_utc
 from .meetings import days_until, start_of_today
 from .models import CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
+from .notes import month_bounds
 from .openapi import doc
 from .periods import support_period
 from .schemas import CaseloadRowSchema
@@ -83,7 +84,7 @@ def caseload(user, now=None):
             upcoming[meeting.client_id] = meeting
     month_start = to_utc(day.replace(day=1), time())
     last_month = previous_month(day)
-    last_month_start = to_utc(date.fromisoformat(last_month + "-01"), time())
+    last_month_start = month_bounds(last_month)[0]
     closed = {client_id: (last_at, bool(f2f), bool(met)) for client_id, last_at, f2f, met in (
         Meeting.select(Meeting.client, fn.MAX(Meeting.started_at), fn.MAX(Case(None, [(
             Meeting.mode.in_(FACE_TO_FACE) & (Meeting.started_at >= month_start), 1)], 0)),

@@ -30,7 +30,7 @@ def show(client_id):
     return render_template("clients/show.html", client=client, notes=notes,
                            checkins=checkins, profile=profile, meeting=next_meeting(client),
                            timeline=period, reports=summaries(client)[:12],
-                           actions=open_actions(client), today=today(),
+                           actions=open_actions(client),
                            this_month=today().strftime("%Y-%m"))
 
 

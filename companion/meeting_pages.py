@@ -89,7 +89,7 @@ def render_meeting(meeting, status=200, errors=None, form=None):
     return render_template(
         "meetings/show.html", meeting=meeting, client=meeting.client, agenda=agenda, mode=mode,
         staff=staff, actions=meetings.actions_of(meeting), errors=errors or {}, form=form or {},
-        untouched=mode == "running" and meetings.untouched(meeting), today=today(),
+        untouched=mode == "running" and meetings.untouched(meeting),
         pending=sum(1 for s in agenda["sections"] for i in s["items"]
                     if i["status"] == "pending")), status
 

@@ -240,10 +240,9 @@ def close(meeting, summary=None, now=None):
                  if i.ref_type == "action" and i.action_id}).items():
             reviews[outcome].append(action_id)
         settle = {
-            "done": dict(done_at=fn.COALESCE(ActionItem.done_at, now), dropped_at=None,
-                         settled_at=now),
-            "open": dict(done_at=None, dropped_at=None, settled_at=None),
-            "dropped": dict(done_at=None, dropped_at=now, settled_at=now),
+            "done": dict(done_at=fn.COALESCE(ActionItem.done_at, now), settled_at=now),
+            "open": dict(done_at=None, settled_at=None),
+            "dropped": dict(done_at=None, settled_at=now),
         }
         for outcome, changes in settle.items():
             if reviews[outcome]:

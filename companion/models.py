@@ -239,9 +239,8 @@ class ActionItem(BaseModel):
     owner = CharField(max_length=10)
     due = DateField(null=True)
     done_at = DateTimeField(null=True)
-    # やめる: decided in a meeting that it will not be done.
-    dropped_at = DateTimeField(null=True)
-    # When a meeting closed it for good (done or dropped): it leaves later agendas.
+    # When a meeting closed it for good: できた (done) or やめる (settled, never done).
+    # It leaves later agendas and can no longer be ticked.
     settled_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
@@ -251,7 +250,7 @@ class ActionItem(BaseModel):
 
     @property
     def dropped(self):
-        return self.dropped_at is not None
+        return self.settled_at is not None and self.done_at is None
 
     def overdue(self, day=None):
         """True when its due day (Japan) has passed and it is neither done nor dropped."""

@@ -21,7 +21,7 @@ def client_home():
     """Home: the next meeting, the two big buttons and today's check-in."""
     return render_template("notes/home.html", checkin=todays(current_user),
                            meeting=next_meeting(current_user), actions=open_actions(current_user),
-                           today=today(), today_iso=today().isoformat())
+                           today_iso=today().isoformat())
 
 
 def note_form(note=None):

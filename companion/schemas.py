@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .models import (
     ACTION_OWNERS, ACTION_STATUSES, AGENDA_CHOICES, ITEM_STATUSES, LOCALES, MEETING_MODES, MEETING_STATES,
-    NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
+    NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES, today,
 )
 
 
@@ -103,7 +103,6 @@ class Within:
 
 def two_years_ahead():
     """Today in Japan, two years on: the latest plausible hire or certificate date."""
-    from .models import today
     day = today()
     return day.replace(year=day.year + 2, day=28 if (day.month, day.day) == (2, 29) else day.day)
 

@@ -22,10 +22,7 @@ ACTION_STATUS = {"resolved": "done", "discussed": "continue", "carry_over": "con
 
 
 def up(migrator, db):
-    migrator.migrate(
-        migrator.add_column('action_item', 'dropped_at', DateTimeField(null=True)),
-        migrator.add_column('action_item', 'settled_at', DateTimeField(null=True)),
-    )
+    migrator.migrate(migrator.add_column('action_item', 'settled_at', DateTimeField(null=True)))
     repair(db)
 
 
@@ -108,10 +105,7 @@ def repair(db):
 
 def down(migrator, db):
     # The restored links and the closes redone are kept: they were always meant to be.
-    migrator.migrate(
-        migrator.drop_column('action_item', 'settled_at'),
-        migrator.drop_column('action_item', 'dropped_at'),
-    )
+    migrator.migrate(migrator.drop_column('action_item', 'settled_at'))
 
 
 def relink(Meeting, Note, ActionItem, TalkingPoint, AgendaItem):
