@@ -60,6 +60,13 @@ CLOSE_OUTCOMES = {"discussed": ("discussed", 0), "resolved": ("resolved", 0),
 ACTION_OUTCOMES = {"done": "done", "continue": "open", "dropped": "dropped", "pending": None}
 
 
+def carried_statuses(ref_type: str) -> tuple:
+    """The statuses with which an item comes back on the next agenda after the close."""
+    if ref_type == "action":
+        return tuple(s for s, outcome in ACTION_OUTCOMES.items() if outcome in ("open", None))
+    return tuple(s for s, (_state, carried) in CLOSE_OUTCOMES.items() if carried)
+
+
 @dataclass(frozen=True)
 class AgendaNote:
     id: str

@@ -152,7 +152,8 @@ def add_action(meeting_id):
 def add_point(meeting_id):
     """Something the supporter wants to raise: next on the agenda, or now during the meeting."""
     meeting = meeting_or_404(current_user, meeting_id)
-    point = meetings.add_point(meeting, current_user, load(TalkingPointSchema())["text"])
+    data = load(TalkingPointSchema())
+    point = meetings.add_point(meeting, current_user, data["text"], data.get("from_item_id"))
     return jsonify(TalkingPointSchema().dump(point)), 201
 
 

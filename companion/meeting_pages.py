@@ -10,10 +10,11 @@ from .access import (
     action_item_or_404, agenda_item_or_404, client_or_404, log_access, meeting_or_404,
     roles_required,
 )
+from .agenda import carried_statuses
 from .api import ApiError
 from .chart import condition_chart, daily_rows
 from .meeting_agenda import agenda_for, local, to_utc
-from .models import Meeting, today
+from .models import Meeting, today, utcnow
 from .schemas import (
     ActionItemSchema, AgendaItemChangeSchema, MeetingChangeSchema, MeetingFormSchema,
     TalkingPointSchema, form_load,
@@ -29,7 +30,7 @@ def _labels(state):
     state.app.jinja_env.globals.update(
         MODES=copy.MODES, MEETING_STATES=copy.MEETING_STATES, ITEM_STATUSES=copy.ITEM_STATUSES,
         ACTION_STATUSES=copy.ACTION_STATUSES, STATUS_LABELS=copy.STATUS_LABELS,
-        OWNERS=copy.OWNERS, japan_today=today, condition_chart=condition_chart, daily_rows=daily_rows)
+        OWNERS=copy.OWNERS, japan_today=today, carried_statuses=carried_statuses, condition_chart=condition_chart, daily_rows=daily_rows)
 
 
 def caseload_page():
@@ -86,12 +87,19 @@ def render_meeting(meeting, status=200, errors=None, form=None):
         mode = "record"
     else:
         mode = "live"
+    actions = meetings.actions_of(meeting)
+    items = [i for s in agenda["sections"] for i in s["items"]]
     return render_template(
         "meetings/show.html", meeting=meeting, client=meeting.client, agenda=agenda, mode=mode,
-        staff=staff, actions=meetings.actions_of(meeting), errors=errors or {}, form=form or {},
+        staff=staff, actions=actions, errors=errors or {}, form=form or {},
         untouched=mode == "running" and meetings.untouched(meeting),
-        pending=sum(1 for s in agenda["sections"] for i in s["items"]
-                    if i["status"] == "pending")), status
+        linked=meetings.decided_from(meeting, actions) if not agenda["live"] else {},
+        item_texts={i["id"]: i["text"] for i in items if i["id"]},
+        pending=[i for i in items if i["status"] == "pending"], total=len(items),
+        carry=[i for i in items if not i["system_code"]
+               and i["status"] in carried_statuses(i["ref_type"])],
+        elapsed=int((utcnow() - meeting.started_at).total_seconds() // 60)
+        if meeting.started_at else 0), status
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -239,7 +247,8 @@ def add_point(meeting_id):
     if errors:
         return render_meeting(meeting, 422, {"point_" + k: v for k, v in errors.items()},
                               request.form.to_dict())
-    return attempt(meeting, lambda: meetings.add_point(meeting, current_user, data["text"]),
+    return attempt(meeting, lambda: meetings.add_point(meeting, current_user, data["text"],
+                                                               data.get("from_item_id")),
                    _("話したいことを足しました。"), "section-supporter_points")
 
 

@@ -190,21 +190,37 @@ def unstart(meeting):
     return Meeting.get_by_id(meeting.id)
 
 
+def item_of(meeting, item_id):
+    """The id of the running meeting's agenda item something was decided from (None for none)."""
+    if item_id is None:
+        return None
+    if not AgendaItem.select().where((AgendaItem.id == item_id)
+                                     & (AgendaItem.meeting == meeting.id)).exists():
+        raise ApiError(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
+    return item_id
+
+
 def add_action(meeting, data):
-    """Decide something to do before next time (次までにやること)."""
+    """Decide something to do before next time (次までにやること), from an item or on its own."""
     require(meeting, "in_progress")
     return ActionItem.create(client=meeting.client_id, meeting=meeting.id, text=data["text"],
-                             owner=data["owner"], due=data.get("due"))
+                             owner=data["owner"], due=data.get("due"),
+                             from_item=item_of(meeting, data.get("from_item_id")))
 
 
-def add_point(meeting, actor, text):
-    """A supporter's talking point: for the agenda before the start, onto it during the meeting."""
+def add_point(meeting, actor, text, from_item_id=None):
+    """A supporter's talking point: for the agenda before the start, onto it during the meeting.
+
+    During the meeting it may come up from an agenda item, which it then names.
+    """
     require(meeting, "scheduled", "in_progress")
     if meeting.state == "scheduled":
+        if from_item_id is not None:
+            raise ApiError(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
         return TalkingPoint.create(client=meeting.client_id, author=actor.id, text=text)
     with database.atomic():
         point = TalkingPoint.create(client=meeting.client_id, author=actor.id, text=text,
-                                    meeting=meeting.id)
+                                    meeting=meeting.id, from_item=item_of(meeting, from_item_id))
         last = (AgendaItem.select(AgendaItem.position).where(AgendaItem.meeting == meeting.id)
                 .order_by(AgendaItem.position.desc()).first())
         AgendaItem.create(meeting=meeting.id, section="supporter_points", ref_type="point",
@@ -299,6 +315,23 @@ def open_actions(client):
     return list(ActionItem.select().where(
         (ActionItem.client == client.id) & ActionItem.settled_at.is_null())
         .order_by(ActionItem.due.is_null(), ActionItem.due, ActionItem.id))
+
+
+def decided_from(meeting, actions):
+    """What was added from each agenda item during the meeting: {item id: [(kind, text)]}.
+
+    `actions` are the meeting's actions, already read; the points take one query.
+    """
+    linked = defaultdict(list)
+    for action in actions:
+        if action.from_item_id:
+            linked[action.from_item_id].append(("action", action.text))
+    for item_id, text in (TalkingPoint.select(TalkingPoint.from_item, TalkingPoint.text)
+                          .where((TalkingPoint.meeting == meeting.id)
+                                 & TalkingPoint.from_item.is_null(False))
+                          .order_by(TalkingPoint.id).tuples()):
+        linked[item_id].append(("point", text))
+    return dict(linked)
 
 
 def actions_of(meeting):

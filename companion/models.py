@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from flask_login import UserMixin
 from peewee import (
-    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+    BooleanField, CharField, DateField, DateTimeField, DeferredForeignKey, ForeignKeyField,
     IntegerField, Model, ModelDelete, TextField,
 )
 
@@ -242,6 +242,8 @@ class ActionItem(BaseModel):
     # When a meeting closed it for good: できた (done) or やめる (settled, never done).
     # It leaves later agendas and can no longer be ticked.
     settled_at = DateTimeField(null=True)
+    # The agenda item it was decided from, when it was added from one during the meeting.
+    from_item = DeferredForeignKey("AgendaItem", null=True, on_delete="SET NULL", index=True)
     created_at = DateTimeField(default=utcnow)
 
     @property
@@ -265,6 +267,8 @@ class TalkingPoint(BaseModel):
     meeting = ForeignKeyField(Meeting, null=True, backref="talking_points", on_delete="SET NULL")
     system_code = CharField(max_length=40, null=True)
     text = TextField()
+    # The agenda item it came up from, when raised from one during the meeting.
+    from_item = DeferredForeignKey("AgendaItem", null=True, on_delete="SET NULL", index=True)
     created_at = DateTimeField(default=utcnow)
 
 

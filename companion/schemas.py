@@ -309,6 +309,7 @@ class ActionItemSchema(BaseSchema):
     dropped = fields.Boolean(dump_only=True)
     settled_at = UTCDateTime(dump_only=True, allow_none=True)
     overdue = fields.Function(lambda action: action.overdue(), dump_only=True)
+    from_item_id = record_id(allow_none=True)
     created_at = UTCDateTime(dump_only=True)
 
 
@@ -335,6 +336,7 @@ class TalkingPointSchema(BaseSchema):
     text = text(500, required=True, checks=[not_blank])
     system_code = fields.String(dump_only=True, allow_none=True)
     meeting_id = fields.Integer(dump_only=True, allow_none=True)
+    from_item_id = record_id(allow_none=True)
     created_at = UTCDateTime(dump_only=True)
 
 

@@ -89,7 +89,12 @@ export async function send({ quiet = false } = {}) {
 export async function forget() {
   if (!available) return;
   await core.clear(user);
-  try { localStorage.removeItem(draftKey()); } catch (error) { /* storage blocked */ }
+  try {
+    localStorage.removeItem(draftKey());
+    // Meeting text kept on a shared tablet (meeting.js) goes with the person too.
+    Object.keys(localStorage).filter((key) => key.startsWith("companion-meeting:"))
+      .forEach((key) => localStorage.removeItem(key));
+  } catch (error) { /* storage blocked */ }
   if (self.caches) await caches.delete("companion-pages");
 }
 

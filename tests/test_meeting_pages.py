@@ -3,7 +3,7 @@ import re
 from datetime import datetime, timedelta
 
 from companion import db
-from companion.models import AccessLog, AgendaItem, CheckIn, Meeting, Note, User, today
+from companion.models import AccessLog, ActionItem, AgendaItem, CheckIn, Meeting, Note, User, today
 
 from test_meetings import agenda, form, login, schedule, write  # noqa: F401 (login is a fixture)
 
@@ -149,3 +149,59 @@ def test_prepare_has_furigana_for_a_client_who_asked_for_it(people, login):
     page = login("client").client.get("/prepare").get_data(as_text=True)
     assert "<ruby>面談<rp>(</rp><rt>めんだん</rt>" in page
     assert "<title>面談のじゅんび" in page
+
+
+def test_actions_and_points_added_from_an_item_show_under_it_without_javascript(people, login):
+    sato = people["client"]
+    note = write(sato, "指示が一度にたくさん来る")
+    supporter = login("supporter")
+    meeting = schedule(supporter, sato, days=0)
+    page = f"/meetings/{meeting['id']}"
+    form(supporter, f"{page}/start", {}, page)
+    with db.database.connection_context():
+        item = AgendaItem.get(AgendaItem.note == note.id)
+    # An empty one is refused inside that item's own form, opened, with the field marked.
+    bad = form(supporter, f"{page}/actions", {"text": "", "owner": "client",
+                                               "from_item_id": str(item.id)}, page)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    here = html[html.index(f'id="item-{item.id}"'):]
+    here = here[:here.index("</li>")]
+    assert "<details class=\"item-add no-print\" open>" in here
+    assert f'id="action-text-from-{item.id}"' in here and 'aria-invalid="true"' in here
+    form(supporter, f"{page}/actions", {"text": "指示をメモでもらう", "owner": "client",
+                                         "from_item_id": str(item.id)}, page)
+    form(supporter, f"{page}/points", {"text": "来月も様子を聞く", "from_item_id": str(item.id)}, page)
+    html = supporter.client.get(page).get_data(as_text=True)
+    linked = html[html.index(f'id="linked-{item.id}"'):]
+    linked = linked[:linked.index("</ul>")]
+    assert "指示をメモでもらう" in linked and "来月も様子を聞く" in linked
+    assert "「指示が一度にたくさん来る」から" in html
+    form(supporter, f"{page}/close", {}, page)
+    record = supporter.client.get(page).get_data(as_text=True)
+    assert "指示をメモでもらう" in record[record.index(f'id="linked-{item.id}"'):]
+
+
+def test_an_item_of_another_meeting_is_refused_as_the_origin(people, login):
+    sato = people["client"]
+    write(sato, "朝がつらい")
+    supporter = login("supporter")
+    first = schedule(supporter, sato, days=0)
+    supporter.post(f"/api/v1/meetings/{first['id']}/start", json={})
+    item_id = next(i["id"] for s in agenda(supporter, first["id"])["sections"] for i in s["items"])
+    supporter.post(f"/api/v1/meetings/{first['id']}/close", json={})
+    second = schedule(supporter, sato, days=1)
+    early = supporter.post(f"/api/v1/meetings/{second['id']}/points",
+                           json={"text": "聞きたいこと", "from_item_id": item_id})
+    assert early.status_code == 422 and "from_item_id" in early.get_json()["error"]["fields"]
+    supporter.post(f"/api/v1/meetings/{second['id']}/start", json={"confirm_early": True})
+    for path, body in (("actions", {"text": "やること", "owner": "client"}), ("points", {"text": "点"})):
+        answer = supporter.post(f"/api/v1/meetings/{second['id']}/{path}",
+                                json={**body, "from_item_id": item_id})
+        assert answer.status_code == 422, path
+        assert "from_item_id" in answer.get_json()["error"]["fields"]
+    with db.database.connection_context():
+        assert not ActionItem.select().where(ActionItem.meeting == second["id"]).exists()
+    ok = supporter.post(f"/api/v1/meetings/{second['id']}/actions",
+                        json={"text": "やること", "owner": "client", "from_item_id": None})
+    assert ok.status_code == 201 and ok.get_json()["from_item_id"] is None

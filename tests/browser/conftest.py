@@ -94,13 +94,20 @@ class Live:
 
     def wait_for_notes(self, n, timeout=15):
         """The notes once there are n of them (or what there is after timeout)."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            found = self.notes()
-            if len(found) >= n:
-                return found
-            time.sleep(0.1)
+        try:
+            wait_for(lambda: len(self.notes()) >= n, timeout)
+        except AssertionError:
+            pass
         return self.notes()
+
+
+def wait_for(check, timeout=15):
+    """Poll a Python check (against the database, say) until it is true."""
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError("still not true after %ss" % timeout)
+        time.sleep(0.1)
 
 
 @pytest.fixture
