@@ -32,7 +32,9 @@ def note_form(note=None):
                 "weight": note.weight or "small", "body": note.body,
                 "visibility": note.visibility, "share_with_employer": note.share_with_employer}
     kind = kind if kind in NOTE_KINDS else "worry"
-    return {"id": str(uuid.uuid4()), "kind": kind, "topic": "", "weight": "small", "body": "",
+    # Home's 「すぐ相談したい」 opens Write with urgent already chosen.
+    weight = "urgent" if kind == "worry" and request.args.get("weight") == "urgent" else "small"
+    return {"id": str(uuid.uuid4()), "kind": kind, "topic": "", "weight": weight, "body": "",
             "visibility": "shared", "share_with_employer": kind == "for_employer"}
 
 

@@ -13,6 +13,10 @@ if ("serviceWorker" in navigator) {
 
 if (client) {
   start();
+  // Keep Home and Write for offline use from the first minute after logging in.
+  navigator.serviceWorker?.ready.then((registration) => {
+    registration.active?.postMessage({ type: "warm" });
+  }).catch(() => {});
   // Ask the browser not to clear the outbox when space runs low.
   navigator.storage?.persisted?.().then((kept) => kept || navigator.storage.persist()).catch(() => {});
 }

@@ -102,8 +102,22 @@ self.addEventListener("sync", (event) => {
   }
 });
 
+// Right after a login the client may go offline at once (a note on the train home): keep
+// Home and Write now, not only after a first visit online. Each is fetched once per person.
+async function warm() {
+  const cache = await caches.open(PAGES);
+  for (const path of SHELL_PATHS) {
+    if (await cache.match(path)) continue;
+    const response = await fetch(path, { credentials: "same-origin", cache: "no-store" }).catch(() => null);
+    if (!response || !response.ok || response.redirected) return;
+    await remember(path, response);
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "forget") {
     event.waitUntil(caches.delete(PAGES));
+  } else if (event.data && event.data.type === "warm") {
+    event.waitUntil(warm().catch(() => {}));
   }
 });

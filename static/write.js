@@ -26,6 +26,9 @@ if (form) {
     const kind = checked("kind")?.value;
     if (kind && examples[kind]) body.placeholder = (prefix || "") + examples[kind][0];
     if (weights) weights.hidden = kind !== "worry";
+    // 「すぐ相談したい」 puts the office phone in view at once.
+    const call = document.getElementById("urgent-call");
+    if (call) call.hidden = !(kind === "worry" && checked("weight")?.value === "urgent");
   };
   const say = (message) => {
     if (status) {
@@ -50,8 +53,18 @@ if (form) {
     body.focus();
   };
 
-  // The draft: everything on the form, as typed, for this person on this device.
+  // The draft: everything on the form, as typed, for this person on this device — and its id,
+  // which it keeps until it is saved. From then on the outbox owns that id; the form starts a
+  // new, empty draft, and a saved id never comes back to the form (Back, reload, second tab).
+  const SAVED = `companion-saved-${pwa?.dataset.user || ""}`;
+  const savedIds = () => {
+    try { return JSON.parse(localStorage.getItem(SAVED) || "[]"); } catch (error) { return []; }
+  };
+  const markSaved = (id) => {
+    try { localStorage.setItem(SAVED, JSON.stringify([id, ...savedIds()].slice(0, 50))); } catch (error) { /* */ }
+  };
   const fields = () => ({
+    id: form.elements.id?.value,
     kind: checked("kind")?.value, body: body.value, topic: checked("topic")?.value || "",
     weight: checked("weight")?.value || "", private: form.elements.private?.checked || false,
     share: form.elements.share_with_employer?.checked || false,
@@ -67,12 +80,23 @@ if (form) {
     try { return JSON.parse(localStorage.getItem(draftKey()) || "null"); } catch (error) { return null; }
   };
 
-  if (!editing) {
-    // A page kept for offline use carries an old id: every new note gets its own.
-    const id = form.elements.id;
-    if (id) id.value = uuid();
-    const kept = available && !body.value ? draft() : null;
-    if (kept && kept.body) {
+  // An empty form with a new id, as after a save.
+  const fresh = () => {
+    body.value = "";
+    form.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = false; });
+    choose("topic", "");
+    if (form.elements.id) form.elements.id.value = uuid();
+  };
+  const start = () => {
+    if (!available) {
+      // No outbox here: the plain form posts, and the server answers a resent id only once.
+      sync();
+      return;
+    }
+    // A page kept for offline use, or restored by Back, carries an old id: never trust it.
+    const kept = draft();
+    if (kept && kept.body && !savedIds().includes(kept.id)) {
+      if (form.elements.id) form.elements.id.value = kept.id || uuid();
       choose("kind", kept.kind);
       body.value = kept.body;
       choose("topic", kept.topic);
@@ -81,12 +105,20 @@ if (form) {
       if (form.elements.share_with_employer) form.elements.share_with_employer.checked = kept.share;
       say(text.draftRestored);
     } else {
-      const wanted = new URLSearchParams(location.search).get("kind");
-      if (wanted) choose("kind", wanted);
+      fresh();
+      const wanted = new URLSearchParams(location.search);
+      if (wanted.get("kind")) choose("kind", wanted.get("kind"));
+      choose("weight", wanted.get("weight") === "urgent" ? "urgent" : "small");
     }
+    sync();
+  };
+  if (!editing) {
+    start();
+    // Back to a page the browser kept whole (bfcache): what it shows may be saved already.
+    addEventListener("pageshow", (event) => { if (event.persisted) start(); });
   }
   form.addEventListener("change", (event) => {
-    if (event.target.name === "kind") sync();
+    if (event.target.name === "kind" || event.target.name === "weight") sync();
     keep();
   });
   form.addEventListener("input", keep);
@@ -103,6 +135,15 @@ if (form) {
     if (checked("topic")?.value) found.topic = checked("topic").value;
     if (kind === "worry") found.weight = checked("weight")?.value || "small";
     return found;
+  };
+
+  // The server refused it (422): it goes back on the form under its own id, to be fixed.
+  const restore = (item) => {
+    form.elements.id.value = item.id;
+    body.value = item.body;
+    try {
+      localStorage.setItem(SAVED, JSON.stringify(savedIds().filter((id) => id !== item.id)));
+    } catch (error) { /* */ }
   };
 
   let busy = false;
@@ -131,13 +172,17 @@ if (form) {
       form.submit();
       return;
     }
+    // The outbox has it now: this id is spent, and the form will never offer it again.
+    markSaved(item.id);
     try { localStorage.removeItem(draftKey()); } catch (error) { /* */ }
+    fresh();
     const result = await send({ quiet: true });
     const answer = result.results[item.id];
     if (answer && answer.status === 422) {
       // The server says what to fix; the note stays on the form (and as the draft).
       const { remove } = self.companionOutbox;
       await remove(item.id);
+      restore(item);
       keep();
       const fields = answer.fields || {};
       showError(Object.values(fields).flat()[0] || answer.message || text.empty);
@@ -157,8 +202,6 @@ if (form) {
       return;
     }
     // No worker to open Home without a signal: stay here, ready for the next note.
-    form.reset();
-    form.elements.id.value = uuid();
     sync();
     say(message);
     announce(message);

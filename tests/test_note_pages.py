@@ -190,7 +190,9 @@ def test_urgent_worry_shows_office_phone_and_says_the_supporter_was_told(people,
     assert response.headers["Location"] == f"/notes/{note.id}/urgent"
     html = page(me, response.headers["Location"])
     assert "03-1111-2222" in html and 'href="tel:0311112222"' in html
-    assert "支援員に知らせました" in html
+    # It says what really happens: a mark on the supporter's screen, no message sent.
+    assert "「すぐ相談したい」の印がつきます" in html and "知らせました" not in html
+    assert 'class="button primary phone big-call"' in html
     seen = login_as("supporter").client.get(f"/api/v1/notes/{note.id}").get_json()
     assert seen["urgent"] is True
 
@@ -208,7 +210,8 @@ def test_urgent_page_in_english(people, login_as):
     me = login_as("client")
     response = write(me, body="I can't stay at work today", weight="urgent")
     html = page(me, response.headers["Location"])
-    assert "Your supporter has been told." in html and "03-1111-2222" in html
+    assert "a “needs to talk soon” mark" in html and "03-1111-2222" in html
+    assert "has been told" not in html
 
 
 def test_a_small_worry_goes_home_not_to_the_urgent_page(people, login_as):

@@ -190,9 +190,10 @@ def test_the_whole_meeting_runs_from_the_keyboard(app, live, people, supporter_p
         keys.press("Tab")
         if page.evaluate("document.activeElement.matches('[data-close-button]')"):
             break
-    keys.press("Enter")
-    page.wait_for_url(f"**/meetings/{meeting_id}")
-    wait_until(page, "!document.querySelector('[data-close]')")
+    with page.expect_navigation():
+        keys.press("Enter")  # the saves first, then the close
+    page.wait_for_load_state()
+    assert page.locator("[data-close]").count() == 0
     with db.database.connection_context():
         meeting = Meeting.get_by_id(meeting_id)
         assert meeting.state == "closed" and meeting.summary == "よく話せた"
@@ -220,8 +221,8 @@ def test_closing_with_pending_items_asks_first_and_says_what_carries_over(app, l
     page.click("[data-back-to-pending]")
     assert page.evaluate("document.activeElement.closest('.agenda-item').id") == f"item-{items_of(meeting_id)[1].id}"
     page.click("[data-close-button]")
-    page.click("button[name=confirmed]")
-    page.wait_for_url(f"**/meetings/{meeting_id}")
+    with page.expect_navigation():
+        page.click("button[name=confirmed]")
     with db.database.connection_context():
         assert Meeting.get_by_id(meeting_id).state == "closed"
 

@@ -1,0 +1,83 @@
+"""The moments a client meets on the phone: offline right after the first login, Back after
+saving, and a worry that can't wait — each on a fresh browser profile."""
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import log_in, outbox, shot, wait_until
+
+pytestmark = pytest.mark.browser
+
+KEPT = """caches.open('companion-pages').then(c => Promise.all([c.match('/'), c.match('/notes/new')]))
+          .then(([a, b]) => Boolean(a && b))"""
+
+
+def test_offline_right_after_the_first_login_a_worry_is_kept_and_sent_once(context, page, live):
+    log_in(page, "client")
+    # No visit to Write online: the worker keeps it by itself within moments of the login.
+    wait_until(page, "navigator.serviceWorker.getRegistration().then(r => Boolean(r && r.active))")
+    wait_until(page, KEPT)
+    context.set_offline(True)
+    page.click("a.big-button.worry")
+    expect(page.locator("#body")).to_be_visible()
+    expect(page.locator("input[name=kind][value=worry]")).to_be_checked()
+    page.fill("#body", "帰りの電車で思い出した")
+    page.click("button.save")
+    page.wait_for_url("**/")
+    expect(page.locator("#pwa-status")).to_contain_text("未送信で保存しました")
+    assert live.notes() == [] and len(outbox(page)) == 1
+    context.set_offline(False)
+    expect(page.locator("#outbox-line")).to_be_hidden()
+    page.wait_for_timeout(500)
+    assert [n.body for n in live.wait_for_notes(1)] == ["帰りの電車で思い出した"]
+    assert live.posts("/api/v1/notes") >= 1 and outbox(page) == []
+
+
+@pytest.mark.parametrize("online", [True, False])
+def test_save_back_and_save_again_stores_one_note(context, page, live, online):
+    log_in(page, "client")
+    if not online:
+        wait_until(page, KEPT)
+        context.set_offline(True)
+    page.click("a.big-button.win")
+    page.fill("#body", "一人で電話対応できた")
+    page.click("button.save")
+    page.wait_for_url("**/")
+    page.go_back()
+    page.wait_for_url("**/notes/new**")
+    # Whatever the browser restores, the saved text does not come back under a new id.
+    expect(page.locator("#body")).to_have_value("")
+    page.click("button.save")  # an empty save is refused, not stored
+    page.wait_for_timeout(300)
+    assert "/notes/new" in page.url
+    page.reload()
+    expect(page.locator("#body")).to_have_value("")
+    if not online:
+        assert len(outbox(page)) == 1
+        context.set_offline(False)
+        page.goto("/")
+        expect(page.locator("#outbox-line")).to_be_hidden()
+    page.wait_for_timeout(500)
+    assert [n.body for n in live.wait_for_notes(1)] == ["一人で電話対応できた"]
+
+
+def test_urgent_from_home_is_one_tap_with_the_phone_in_view(page, live):
+    log_in(page, "client")
+    page.click("a.urgent-button")
+    expect(page.locator("input[name=weight][value=urgent]")).to_be_checked()
+    expect(page.locator("#urgent-call")).to_be_in_viewport()
+    expect(page.locator("#urgent-call a")).to_have_attribute("href", "tel:0311112222")
+    shot(page, "write-urgent")
+    page.fill("#body", "職場で体調が悪くなった")
+    page.click("button.save")
+    page.wait_for_url("**/urgent")
+    # The page says what really happened: a mark on the supporter's screen, not a message.
+    expect(page.locator("h1")).to_have_text("保存しました。")
+    expect(page.locator("main")).to_contain_text("印がつきます")
+    expect(page.locator("a.big-call")).to_be_in_viewport()
+    shot(page, "urgent-saved")
+    notes = live.wait_for_notes(1)
+    assert [(n.kind, n.weight) for n in notes] == [("worry", "urgent")]
+    # A win has no weight: urgent stays with worries.
+    page.goto("/notes/new?kind=win&weight=urgent")
+    expect(page.locator("#weights")).to_be_hidden()
+    expect(page.locator("#urgent-call")).to_be_hidden()
