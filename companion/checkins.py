@@ -2,10 +2,11 @@
 import re
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from . import copy
 from .access import log_access, roles_required
 from .api import ApiError, bp as api, load, requested_client
 from .models import CheckIn, today, utcnow
@@ -74,6 +75,50 @@ def tap():
     else:
         save_checkin(current_user, today(), data)
     return redirect(url_for("pages.home", _anchor="checkin"))
+
+
+LOW = 2       # a level of 1 or 2 is a hard day
+STRETCH = 3   # this many hard days in a row, among the days logged, is a stretch
+
+
+def low_stretch(moods):
+    """True when the last STRETCH logged moods (oldest first, None for unlogged) are all hard."""
+    logged = [m for m in moods if m is not None]
+    return len(logged) >= STRETCH and all(m <= LOW for m in logged[-STRETCH:])
+
+
+def recent(client, days=30):
+    """The client's check-ins of the last `days` days (Japan), oldest first."""
+    start = today() - timedelta(days=days - 1)
+    return list(CheckIn.select().where((CheckIn.client == client.id) & (CheckIn.day >= start))
+                .order_by(CheckIn.day))
+
+
+def in_words(rows):
+    """Per scale, how many logged days were hard (1-2), so-so (3) and good (4-5)."""
+    counts = {}
+    for scale in ("mood", "body", "sleep"):
+        values = [getattr(r, scale) for r in rows if getattr(r, scale) is not None]
+        counts[scale] = {"hard": sum(v <= LOW for v in values), "middle": values.count(3),
+                         "good": sum(v >= 4 for v in values), "days": len(values)}
+    return counts
+
+
+@bp.get("/checkin")
+@roles_required("client")
+def days():
+    """The client's own last 30 days: in words and as the chart the meeting shows."""
+    rows = recent(current_user)
+    end = today()
+    start = end - timedelta(days=29)
+    scales = [{"name": scale, "label": str(copy.SCALES[scale]), "mean": None,
+               "previous_mean": None, "days_logged": sum(getattr(r, scale) is not None for r in rows),
+               "series": [{"day": r.day, "value": getattr(r, scale)} for r in rows
+                          if getattr(r, scale) is not None]}
+              for scale in ("mood", "body", "sleep")]
+    return render_template("notes/checkin_days.html", rows=rows, counts=in_words(rows),
+                           scales=scales, first_day=start, last_day=end,
+                           low=low_stretch([r.mood for r in rows]))
 
 
 def todays(client):

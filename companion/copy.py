@@ -35,6 +35,15 @@ SCALES = {
     "sleep": _l("睡眠"),
 }
 
+# A check-in level in words, with a face beside it on Home (1 is hard, 5 is good).
+LEVELS = {
+    1: _l("とてもつらい"),
+    2: _l("つらい"),
+    3: _l("ふつう"),
+    4: _l("よい"),
+    5: _l("とてもよい"),
+}
+
 # The article's own example sentences: a first-time user sees what to write.
 EXAMPLES = {
     "worry": [_l("最近、朝起きるのが辛くなってきた"), _l("上司の指示が分かりにくい時がある"),
@@ -50,7 +59,7 @@ EXAMPLES = {
 def init_app(app):
     """Make the labels available to every template."""
     app.jinja_env.globals.update(
-        KINDS=KINDS, TOPICS=TOPICS, EXAMPLES=EXAMPLES, WEIGHTS=WEIGHTS, SCALES=SCALES,
+        KINDS=KINDS, TOPICS=TOPICS, EXAMPLES=EXAMPLES, WEIGHTS=WEIGHTS, SCALES=SCALES, LEVELS=LEVELS,
         role_label=lambda role: ROLES.get(role, role),
         access_label=lambda what: ACCESS.get(what, what))
 
@@ -138,6 +147,13 @@ SECTION_PROMPTS = {
 }
 PROMPT_EXAMPLES = {"wins": "win", "worries": "worry", "goals": "goal", "challenges": "challenge",
                    "for_employer": "for_employer"}
+
+# The same 気づき as the client reads them on Prepare: gentle, and never a bare count of bad days.
+CLIENT_HIGHLIGHTS = {
+    "condition_drop": _l("「%(scale)s」が、前より少し下がっているようです。面談で 話して みませんか。"),
+    "low_mood": _l("つらい日が 続いて いますね。面談で 話して みませんか。"),
+    "quiet": _l("しばらく メモがありません。書かない日があっても 大丈夫です。"),
+}
 
 HIGHLIGHTS = {
     "topic_repeat": _l("「%(topic)s」の困ったことが%(count)d件あります。"),

@@ -184,7 +184,14 @@ def highlight_view(code, count, topic=None, scale=None):
     else:
         message = str(copy.HIGHLIGHTS[code]) % {
             "count": count, "topic": copy.TOPICS.get(topic, topic) if topic else ""}
-    return {"code": code, "count": count, "topic": topic, "scale": scale, "message": message}
+    gentle = copy.CLIENT_HIGHLIGHTS
+    if code == "condition_drop":
+        for_client = (str(gentle["condition_drop"]) % {"scale": copy.SCALES[scale]} if scale
+                      else str(gentle["low_mood"]))
+    else:
+        for_client = str(gentle[code]) if code in gentle else message
+    return {"code": code, "count": count, "topic": topic, "scale": scale, "message": message,
+            "client_message": for_client}
 
 
 def condition_view(scales, start, end):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .access import note_or_404, roles_required
 from .api import ApiError
-from .checkins import todays
+from .checkins import low_stretch, recent, todays
 from .copy import EXAMPLES
 from .meetings import next_meeting, open_actions
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
@@ -21,7 +21,8 @@ def client_home():
     """Home: the next meeting, the two big buttons and today's check-in."""
     return render_template("notes/home.html", checkin=todays(current_user),
                            meeting=next_meeting(current_user), actions=open_actions(current_user),
-                           today_iso=today().isoformat())
+                           today_iso=today().isoformat(),
+                           low=low_stretch([c.mood for c in recent(current_user, 14)]))
 
 
 def note_form(note=None):
@@ -167,7 +168,7 @@ def toggle(note_id, what):
                   else _("会社には伝えないメモにしました。"))
     else:
         abort(404)
-    return redirect(url_for(".index", month=request.form.get("month")))
+    return redirect(url_for(".index", month=request.form.get("month"), _anchor=f"note-{note.id}"))
 
 
 @bp.route("/notes/<note_id>/delete", methods=["GET", "POST"])

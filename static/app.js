@@ -1,5 +1,5 @@
 // Every page: the service worker, the outbox, the install hint and a careful logout.
-import { announce, available, count, forget, send, start } from "./outbox.js";
+import { announce, available, count, forget, send, speak, start } from "./outbox.js";
 import "./checkin.js";
 
 const pwa = document.getElementById("pwa");
@@ -19,6 +19,23 @@ if (client) {
   }).catch(() => {});
   // Ask the browser not to clear the outbox when space runs low.
   navigator.storage?.persisted?.().then((kept) => kept || navigator.storage.persist()).catch(() => {});
+}
+
+// A form sent back with a problem: its first invalid field has focus and is in view, with the
+// message next to it (autofocus does this without JavaScript too).
+const invalid = document.querySelector("main [aria-invalid='true']");
+if (invalid) {
+  invalid.focus({ preventScroll: true });
+  invalid.scrollIntoView({ block: "center" });
+}
+
+// The login page after a lost session: a draft kept on this device is safe, and says so.
+const draftSafe = document.getElementById("draft-safe");
+if (draftSafe) {
+  try {
+    draftSafe.hidden = !Object.keys(localStorage).some((key) => key.startsWith("companion-draft-")
+      && (JSON.parse(localStorage.getItem(key) || "{}").body || "").trim());
+  } catch (error) { /* storage blocked: nothing to say */ }
 }
 
 // iOS Safari has no install prompt: explain Share → Add to Home Screen, until dismissed.
@@ -56,7 +73,7 @@ if (logout && available) {
     const left = await count();
     if (!left || !warning) return leave();
     const line = warning.querySelector("[data-template]");
-    line.textContent = line.dataset.template.replace("{n}", String(left));
+    speak(line, line.dataset.template.replace("{n}", String(left)));
     warning.hidden = false;
     warning.focus();
   });

@@ -1,5 +1,9 @@
-// Home's check-in: a tap is saved through the API, so no signal shows a message, not an error page.
+// Home's check-in: a tap (or the ひとこと) is saved through the API, so no signal shows a
+// message, not an error page.
+import { speak } from "./outbox.js";
+
 const form = document.querySelector(".checkin-form");
+const note = document.querySelector(".checkin-comment");
 const status = document.getElementById("checkin-status");
 const pwa = document.getElementById("pwa")?.dataset || {};
 
@@ -8,8 +12,30 @@ const localDay = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo"
 
 const say = (message) => {
   status.textContent = "";
-  setTimeout(() => { status.textContent = message; }, 150);
+  setTimeout(() => { speak(status, message); }, 150);
 };
+
+// Save part of today's check-in; true once the server has it, with the message said.
+async function put(body) {
+  try {
+    const session = await (await fetch("/api/v1/session", { cache: "no-store" })).json();
+    if (!session.user) {
+      say(form.dataset.login);
+      return false;
+    }
+    const response = await fetch(`/api/v1/checkins/${form.dataset.day}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": session.csrf_token },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    say(pwa.saved);
+    return true;
+  } catch (error) {
+    say(form.dataset.offline);
+    return false;
+  }
+}
 
 if (form && status && self.fetch) {
   // A Home kept from an earlier day shows no taps as today's.
@@ -22,24 +48,14 @@ if (form && status && self.fetch) {
     const tap = event.target.closest("button.tap");
     if (!tap) return;
     event.preventDefault();
-    try {
-      const session = await (await fetch("/api/v1/session", { cache: "no-store" })).json();
-      if (!session.user) {
-        say(form.dataset.login);
-        return;
-      }
-      const response = await fetch(`/api/v1/checkins/${form.dataset.day}`, {
-        method: "PUT",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": session.csrf_token },
-        body: JSON.stringify({ [tap.name]: Number(tap.value) }),
-      });
-      if (!response.ok) throw new Error(String(response.status));
+    if (await put({ [tap.name]: Number(tap.value) })) {
       form.querySelectorAll(`.tap[name="${tap.name}"]`).forEach((other) => {
         other.setAttribute("aria-pressed", String(other === tap));
       });
-      say(pwa.saved);
-    } catch (error) {
-      say(form.dataset.offline);
     }
+  });
+  note?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    put({ comment: note.elements.comment.value });
   });
 }

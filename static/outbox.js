@@ -11,13 +11,22 @@ export const available = Boolean(user && self.indexedDB);
 
 const fill = (template, n) => (template || "").replace("{n}", String(n));
 
+// With furigana on, the server writes the copy these scripts say (the data-* of elements
+// marked data-speaks) with its ruby, escaped: that copy is set as markup. Anything else,
+// such as a message from an API answer, is always set as plain text.
+const marked = pwa?.dataset.furigana === "1";
+export function speak(element, message, copy = true) {
+  if (marked && copy) element.innerHTML = message;
+  else element.textContent = message;
+}
+
 // Say something in the page's one status region, so a screen reader announces it.
-export function announce(message) {
+export function announce(message, copy = true) {
   const region = document.getElementById("pwa-status");
   if (!region || !message) return;
   region.textContent = "";
   // A change after a short pause is announced even right after the page has loaded.
-  setTimeout(() => { region.textContent = message; }, 150);
+  setTimeout(() => { speak(region, message, copy); }, 150);
 }
 
 export async function count() {
@@ -34,7 +43,7 @@ export async function render() {
   const n = await count();
   const line = document.getElementById("outbox-line");
   if (line) {
-    line.textContent = n ? fill(text.unsent, n) : "";
+    speak(line, n ? fill(text.unsent, n) : "");
     line.hidden = !n;
   }
   return n;

@@ -1,6 +1,6 @@
 // Write: the placeholder follows the kind; weight is for worries only; the text is kept as a
 // draft while typed; saving puts the note in the outbox first, so it is never lost or doubled.
-import { announce, available, carry, draftKey, queue, send, uuid } from "./outbox.js";
+import { announce, available, carry, draftKey, queue, send, speak, uuid } from "./outbox.js";
 
 const form = document.getElementById("write-form");
 const pwa = document.getElementById("pwa");
@@ -13,8 +13,14 @@ if (form) {
   const save = form.querySelector("button[type=submit]");
   const editing = form.dataset.editing === "true";
   const examples = {};
+  // An example's words without their furigana, for the placeholder (an attribute holds no ruby).
+  const plain = (element) => {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll("rt, rp").forEach((reading) => reading.remove());
+    return copy.textContent;
+  };
   form.querySelectorAll(".examples li").forEach((li) => {
-    (examples[li.dataset.kind] ||= []).push(li.textContent);
+    (examples[li.dataset.kind] ||= []).push(plain(li));
   });
   const prefix = body.placeholder.slice(0, body.placeholder.indexOf(examples.worry?.[0] ?? "\u0000"));
   const checked = (name) => form.querySelector(`input[name="${name}"]:checked`);
@@ -33,12 +39,12 @@ if (form) {
   const say = (message) => {
     if (status) {
       status.textContent = "";
-      setTimeout(() => { status.textContent = message; }, 150);
+      setTimeout(() => { speak(status, message); }, 150);
     }
   };
 
   // A problem is shown under the text, where the eyes are.
-  const showError = (message) => {
+  const showError = (message, copy = true) => {
     let error = form.querySelector("#body-error");
     if (!error) {
       error = document.createElement("p");
@@ -46,7 +52,7 @@ if (form) {
       error.id = "body-error";
       body.insertAdjacentElement("afterend", error);
     }
-    error.textContent = message;
+    speak(error, message, copy);
     body.setAttribute("aria-invalid", "true");
     body.setAttribute("aria-describedby", "body-error");
     // Focus reads the label and, through aria-describedby, the problem.
@@ -122,6 +128,24 @@ if (form) {
     keep();
   });
   form.addEventListener("input", keep);
+  // Near the 1,000-character limit, a count says how much is left (or how much over).
+  const counter = form.querySelector("#body-count");
+  const count = () => {
+    if (!counter) return;
+    const n = [...body.value].length;
+    counter.hidden = n < 800;
+    if (!counter.hidden) {
+      counter.textContent = n <= 1000 ? counter.dataset.left.replace("{n}", String(1000 - n))
+        : counter.dataset.over.replace("{n}", String(n - 1000));
+    }
+  };
+  body.addEventListener("input", count);
+  count();
+  // The on-screen keyboard takes most of a phone's height: the save button then stays above it.
+  const tall = self.visualViewport ? visualViewport.height : innerHeight;
+  const fit = () => form.classList.toggle("keyboard", (self.visualViewport?.height ?? innerHeight) < tall * 0.75);
+  self.visualViewport?.addEventListener("resize", fit);
+  addEventListener("resize", fit);
   sync();
 
   const note = () => {
@@ -185,7 +209,8 @@ if (form) {
       restore(item);
       keep();
       const fields = answer.fields || {};
-      showError(Object.values(fields).flat()[0] || answer.message || text.empty);
+      const said = Object.values(fields).flat()[0] || answer.message;
+      showError(said || text.empty, !said);
       return done();
     }
     const sent = result.sent.includes(item.id);

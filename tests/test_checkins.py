@@ -1,9 +1,11 @@
 """Today's condition: one check-in per client per day, from the API and from the taps on Home."""
+import re
 from datetime import timedelta
 
 import pytest
 
 from companion.models import AccessLog, CheckIn, today
+import conftest
 from conftest import Auth, in_english
 
 
@@ -229,3 +231,39 @@ def test_two_taps_at_the_same_moment_keep_one_checkin(app, people):
     assert CheckIn.select().count() == 1
     row = CheckIn.get()
     assert (row.mood, row.body, row.sleep) == (3, 3, 3)
+
+
+def test_home_levels_have_faces_and_words_and_a_comment_box(people, login_as):
+    me = login_as("client")
+    html = me.client.get("/").get_data(as_text=True)
+    assert html.count('class="face"') == 15
+    for word in ("とてもつらい", "つらい", "ふつう", "よい", "とてもよい"):
+        assert f'<span class="tap-word">{word}</span>' in html
+    assert 'aria-label="気分: 1 とてもつらい"' in html
+    assert 'id="checkin-comment"' in html
+    me.client.post("/checkin", data={"csrf_token": conftest.form_token(html), "comment": "少しねむい"})
+    assert "少しねむい" in me.client.get("/").get_data(as_text=True)
+
+
+def test_a_stretch_of_hard_days_is_met_gently_and_the_30_days_read_in_words(people, login_as):
+    me = login_as("client")
+    for back, mood in ((4, 4), (3, 2), (2, 1), (1, 2)):
+        me.put(f"/api/v1/checkins/{(today() - timedelta(days=back)).isoformat()}",
+               json={"mood": mood, "comment": "ねむい" if back == 1 else ""})
+    gentle = "つらい日が 続いて いますね。面談で 話して みませんか。"
+    assert gentle in me.client.get("/").get_data(as_text=True)
+    days = me.client.get("/checkin").get_data(as_text=True)
+    assert gentle in days and "記録した日は 4日 です。" in days
+    assert "よい日 1日 · ふつうの日 0日 · つらい日 3日" in days
+    assert "気分: とてもつらい" in days and "ねむい" in days
+    words = re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", days[days.index("<main"):], flags=re.S))
+    assert not re.search(r"\d\.\d", words)  # never a decimal
+    me.put(f"/api/v1/checkins/{today().isoformat()}", json={"mood": 4})
+    assert gentle not in me.client.get("/").get_data(as_text=True)
+
+
+def test_low_stretch_counts_only_logged_days():
+    from companion.checkins import low_stretch
+    assert low_stretch([2, None, 1, None, 2]) is True
+    assert low_stretch([1, 2]) is False
+    assert low_stretch([2, 2, 3]) is False

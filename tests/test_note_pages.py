@@ -334,7 +334,7 @@ def test_private_and_employer_toggles(people, login_as):
     me.client.post(f"/notes/{note_id}/toggle/private", data={"csrf_token": token})
     assert Note.get_by_id(note_id).visibility == "private"
     assert supporter.client.get(f"/api/v1/notes/{note_id}").status_code == 404
-    assert "自分だけ" in page(me, "/notes")
+    assert 'role="switch" aria-checked="false">' in page(me, "/notes")
     me.client.post(f"/notes/{note_id}/toggle/private", data={"csrf_token": token})
     assert Note.get_by_id(note_id).visibility == "shared"
     assert supporter.client.get(f"/api/v1/notes/{note_id}").status_code == 200
@@ -434,3 +434,29 @@ def test_unknown_toggle_is_404_and_changes_nothing(people, login_as):
     assert me.post(f"/notes/{note_id}/toggle/starred").status_code == 404
     note = Note.get_by_id(note_id)
     assert (note.visibility, note.share_with_employer, note.starred_at) == ("shared", False, None)
+
+
+def test_the_clients_access_log_reads_as_sentences_one_per_thing_and_day(people, login_as):
+    me = login_as("client")
+    supporter = login_as("supporter")
+    for _ in range(3):
+        page(supporter, f"/clients/{people['client'].id}")
+    shown = page(me, "/settings/access-log")
+    name = people["supporter"].display_name
+    assert shown.count(f"{name}さんが 利用者のページを 見ました(3回)。") == 1
+    assert " · " not in shown[shown.index("<main"):]
+
+
+def test_sharing_on_my_notes_is_two_switches_that_show_their_state(people, login_as):
+    me = login_as("client")
+    note_id = add(me, "上司に伝えたいこと", "2025-05-01T12:00:00+09:00")
+
+    def switches():
+        html = page(me, "/notes?month=2025-05")
+        return re.findall(r'role="switch" aria-checked="(true|false)">.*?'
+                          r'<span class="switch-label">([^<]+)</span>', html, re.S)
+    assert switches() == [("true", "支援員に見せる"), ("false", "会社に伝える")]
+    answer = me.post(f"/notes/{note_id}/toggle/employer", data={"month": "2025-05"})
+    assert answer.headers["Location"].endswith(f"#note-{note_id}")
+    me.post(f"/notes/{note_id}/toggle/private", data={"month": "2025-05"})
+    assert switches() == [("false", "支援員に見せる"), ("true", "会社に伝える")]

@@ -5,10 +5,9 @@ import os
 import struct
 
 import pytest
-from markupsafe import Markup
 
 from companion import ROOT
-from companion.furigana import ruby
+from companion.furigana import add_ruby, annotate
 from companion.models import User
 
 
@@ -100,12 +99,17 @@ def test_pages_carry_the_words_the_scripts_say(people, auth, client):
     assert 'id="logout-warning"' in settings and 'id="logout-form"' in settings
 
 
-def test_ruby_reads_the_kanji_words_and_escapes_everything_else():
-    assert ruby("<b>面談</b>", on=False) == "&lt;b&gt;面談&lt;/b&gt;"
-    html = ruby("<b>面談</b>の支援員", on=True)
-    assert isinstance(html, Markup)
-    assert html == ("&lt;b&gt;<ruby>面談<rp>(</rp><rt>めんだん</rt><rp>)</rp></ruby>&lt;/b&gt;の"
-                    "<ruby>支援員<rp>(</rp><rt>しえんいん</rt><rp>)</rp></ruby>")
+def test_ruby_reads_words_over_their_kanji_and_leaves_markup_alone():
+    html = add_ruby("<html><head><title>面談</title></head><body>"
+                    "<p class=\"x\" title=\"面談\">&lt;b&gt;面談&lt;/b&gt;の支援員が決めた</p>"
+                    "<textarea>面談</textarea><svg><text>面談</text></svg>"
+                    "<select><option>面談</option></select></body></html>")
+    assert "<title>面談</title>" in html and 'title="面談"' in html
+    assert ("&lt;b&gt;<ruby>面談<rp>(</rp><rt>めんだん</rt><rp>)</rp></ruby>&lt;/b&gt;の"
+            "<ruby>支援員<rp>(</rp><rt>しえんいん</rt><rp>)</rp></ruby>が"
+            "<ruby>決<rp>(</rp><rt>き</rt><rp>)</rp></ruby>めた") in html
+    assert "<textarea>面談</textarea>" in html and "<text>面談</text>" in html
+    assert "<option>面談</option>" in html
 
 
 def test_furigana_setting_puts_ruby_on_the_client_screens(people, auth, client):
@@ -118,11 +122,21 @@ def test_furigana_setting_puts_ruby_on_the_client_screens(people, auth, client):
     write = client.get("/notes/new").get_data(as_text=True)
     assert "<ruby>保存<rp>(</rp><rt>ほぞん</rt>" in write
     # Never inside an attribute.
-    assert '="<ruby>' not in write and "data-saved=\"保存しました。\"" in write
+    assert '="<ruby>' not in write
+    # What the scripts say comes with its ruby, escaped, for them to insert as markup.
+    assert '&lt;ruby&gt;保存&lt;rp&gt;(&lt;/rp&gt;&lt;rt&gt;ほぞん' in write
+    assert 'data-saved="&lt;span class=&#34;furi&#34;&gt;' in write
+    assert 'data-furigana="1"' in write
 
 
 def test_ruby_puts_the_reading_over_the_kanji_only():
-    assert ruby("困った", on=True) == "<ruby>困<rp>(</rp><rt>こま</rt><rp>)</rp></ruby>った"
+    assert annotate("困った") == '<span class="furi"><ruby>困<rp>(</rp><rt>こま</rt><rp>)</rp></ruby>った</span>'
+    assert "<ruby>何<rp>(</rp><rt>なに</rt><rp>)</rp></ruby>もない" in annotate("何もない")
+    # Dates read as days are read: 2日 is ふつか, (水) is すい.
+    assert ("<ruby>2日<rp>(</rp><rt>ふつか</rt><rp>)</rp></ruby>(<ruby>水<rp>(</rp><rt>すい</rt>"
+            in annotate("12月2日(水)"))
+    assert "<ruby>1日<rp>(</rp><rt>ついたち</rt>" in annotate("12月1日(火)")
+    assert "<ruby>1日<rp>(</rp><rt>いちにち</rt>" in annotate("よい日 1日")
 
 
 def test_stylesheet_and_scripts_are_gzipped_and_still_revalidate(client):

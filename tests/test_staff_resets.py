@@ -59,7 +59,7 @@ def test_a_supporters_takeover_leaves_a_trace_the_client_sees_at_the_next_login(
     assert again.headers["Location"] == "/"
     # The client reads the same rows in their own log, and so does the manager.
     own = me.client.get("/settings/access-log").get_data(as_text=True)
-    assert "パスワードを決めなおすリンクを作った" in own
+    assert "supporterさんが パスワードを決めなおすリンクを作りました。" in own
     office = login("manager").client.get("/admin/access-log").get_data(as_text=True)
     assert "パスワードを決めなおすリンクを作った" in office and "そのリンクでパスワードが決められた" in office
 

@@ -140,6 +140,7 @@ def test_a_draft_survives_an_expired_login_and_comes_back_after_logging_in(conte
     context.clear_cookies()
     page.goto("/notes/new")
     page.wait_for_url(re.compile(r"/login\?next="))
+    expect(page.locator("#draft-safe")).to_be_visible()
     page.fill("input[name=login]", "client")
     page.fill("input[name=password]", "correct horse battery")
     page.click("form button[type=submit]")

@@ -81,3 +81,50 @@ def test_urgent_from_home_is_one_tap_with_the_phone_in_view(page, live):
     page.goto("/notes/new?kind=win&weight=urgent")
     expect(page.locator("#weights")).to_be_hidden()
     expect(page.locator("#urgent-call")).to_be_hidden()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_an_empty_change_request_puts_its_message_in_view(browser, live, app, people, javascript):
+    from companion import db, reports
+    with app.app_context(), db.database.connection_context():
+        reports.finalise(people["client"], "2026-10", people["supporter"], {})
+    context = browser.new_context(base_url=live.url, viewport={"width": 375, "height": 740},
+                                  locale="ja-JP", java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, "client")
+    page.goto("/records/2026-10")
+    with page.expect_navigation():
+        page.click("button:has-text('なおしてほしい')")
+    field = page.locator("#change-comment")
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    expect(page.locator("#change-comment-error")).to_be_in_viewport()
+    context.close()
+
+
+def test_write_keeps_save_above_the_keyboard_and_counts_near_the_limit(page, live):
+    log_in(page, "client")
+    page.goto("/notes/new?kind=worry")
+    page.fill("#body", "あ" * 790)
+    expect(page.locator("#body-count")).to_be_hidden()
+    page.type("#body", "いいいいいいいいいいいい")
+    expect(page.locator("#body-count")).to_have_text("あと 198文字 書けます。")
+    page.focus("#body")
+    page.set_viewport_size({"width": 375, "height": 300})  # the keyboard is up
+    expect(page.locator("#write-form")).to_have_class("stack write-form keyboard")
+    expect(page.locator("button.save")).to_be_in_viewport()
+    shot(page, "write-keyboard")
+
+
+def test_check_in_with_a_face_and_a_few_words_in_two_taps(page, live):
+    from companion import db
+    from companion.models import CheckIn
+    log_in(page, "client")
+    page.click("button.tap[name=mood][value='2']")
+    expect(page.locator("button.tap[name=mood][value='2']")).to_have_attribute("aria-pressed", "true")
+    page.fill("#checkin-comment", "朝から頭が重い")
+    page.click(".checkin-comment button")
+    expect(page.locator("#checkin-status")).to_contain_text("保存しました")
+    assert page.url.endswith("/")  # saved without leaving Home
+    with db.database.connection_context():
+        assert [(c.mood, c.comment) for c in CheckIn.select()] == [(2, "朝から頭が重い")]

@@ -6,10 +6,12 @@ import pytest
 from .conftest import PASSWORD, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
-BUDGET = 60 * 1024
+# 60 KB until the worker began keeping Home and Write at the first visit (offline from the
+# first minute after logging in): those two pages, fetched once, cost about 20 KB more.
+BUDGET = 64 * 1024
 
 
-def test_first_visit_to_write_transfers_at_most_60_kb_from_this_site_only(context, page, live, capsys):
+def test_first_visit_to_write_transfers_at_most_64_kb_from_this_site_only(context, page, live, capsys):
     # Logged in through the API, so nothing of the site is in the browser before Write.
     token = context.request.get("/api/v1/session").json()["csrf_token"]
     assert context.request.post("/api/v1/session", headers={"X-CSRF-Token": token},
