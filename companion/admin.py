@@ -1,11 +1,12 @@
 """The manager's view of the office: the access log and the history of assignments."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from peewee import JOIN
 
 from .access import roles_required, small_id
+from .clock import day_bounds
 from .models import AccessLog, Assignment, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,9 +49,9 @@ def access_log():
         query = query.where(AccessLog.client == client_id)
     # Dates are days in Japan; the log is in UTC.
     if start:
-        query = query.where(AccessLog.at >= start - timedelta(hours=9))
+        query = query.where(AccessLog.at >= day_bounds(start, start)[0])
     if end:
-        query = query.where(AccessLog.at < end + timedelta(days=1) - timedelta(hours=9))
+        query = query.where(AccessLog.at < day_bounds(end, end)[1])
     rows = list(query.order_by(AccessLog.at.desc()).limit(PAGE + 1))
     return render_template(
         "admin/access_log.html", rows=rows[:PAGE], more=len(rows) > PAGE,

@@ -9,8 +9,9 @@ Rules where DESIGN is silent:
   written offline before the previous meeting but received after it was never in that
   meeting's agenda, so it is still `open` and appears now. Old open notes never age out.
   `received_at` is not used: a note written before the cutoff counts even if it arrives later.
-- The window is (window_start, window_end] on `written_at`. Check-ins are whole days:
-  a day is in it when after the start's date and up to the end's date, so the previous
+- The window is (window_start, window_end] on `written_at`. Check-ins are whole days of
+  Japan's calendar: a day is in it when after the start's date and up to the end's date
+  (both read in Japan, so a check-in made at 08:00 JST is on that day's agenda), so the previous
   meeting's day belongs to the previous window. The 14-day blocks of `condition_drop`
   and `quiet` end on the cutoff's date the same way.
 - `quiet` looks only at notes a supporter may see (shared, not deleted), so it never
@@ -30,6 +31,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+
+from .clock import japan_day
 
 SECTIONS = (
     ("priorities", "いちばん話したいこと"),
@@ -315,8 +318,8 @@ def _round1(value: Fraction | None) -> float | None:
 
 def condition_summary(checkins, start: datetime, end: datetime) -> Condition:
     """Summarise each scale in the window against the previous window (the report uses it too)."""
-    current = _days(checkins, start.date(), end.date())
-    previous = _days(checkins, (start - (end - start)).date(), start.date())
+    current = _days(checkins, japan_day(start), japan_day(end))
+    previous = _days(checkins, japan_day(start - (end - start)), japan_day(start))
     return Condition(tuple(
         ScaleSummary(
             name=name,
@@ -331,14 +334,14 @@ def condition_summary(checkins, start: datetime, end: datetime) -> Condition:
 
 def condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]:
     """Flag a scale falling by a point or more over 14 days, or 3+ low-mood days (caseload too)."""
-    last, fortnight = end.date(), timedelta(days=TREND_DAYS)
+    last, fortnight = japan_day(end), timedelta(days=TREND_DAYS)
     recent = _days(checkins, last - fortnight, last)
     before = _days(checkins, last - 2 * fortnight, last - fortnight)
     # Exact fractions: a float mean can miss a drop of exactly 1.0 by rounding.
     dropping = next((name for name in SCALES
                      if None not in (_mean(before, name), _mean(recent, name))
                      and _mean(before, name) - _mean(recent, name) >= 1), None)
-    low_days = sum(1 for c in _days(checkins, start.date(), last)
+    low_days = sum(1 for c in _days(checkins, japan_day(start), last)
                    if c.mood is not None and c.mood <= LOW_MOOD)
     if dropping or low_days >= LOW_MOOD_DAYS_MIN:
         return [Highlight("condition_drop", low_days, scale=dropping)]
@@ -347,8 +350,8 @@ def condition_drop(checkins, start: datetime, end: datetime) -> list[Highlight]:
 
 def last_active(notes, checkins, end: datetime) -> date | None:
     """Return the last day with a visible note or a check-in, up to `end`."""
-    last = end.date()
-    active = [n.written_at.date() for n in notes
+    last = japan_day(end)
+    active = [japan_day(n.written_at) for n in notes
               if n.visibility == "shared" and not n.deleted and n.written_at <= end]
     active += [c.day for c in checkins if c.day <= last]
     return max(active) if active else None
@@ -356,7 +359,7 @@ def last_active(notes, checkins, end: datetime) -> date | None:
 
 def quiet(last_active_day: date | None, end: datetime) -> list[Highlight]:
     """Flag 14 days or more without a visible note or a check-in (caseload too)."""
-    days = (end.date() - last_active_day).days if last_active_day else TREND_DAYS
+    days = (japan_day(end) - last_active_day).days if last_active_day else TREND_DAYS
     return [Highlight("quiet", days)] if days >= TREND_DAYS else []
 
 

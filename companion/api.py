@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from . import auth, openapi
 from .access import client_or_404
-from .errors import api_error
+from .errors import Refused, api_error
 from .openapi import doc
 from .schemas import LoginSchema, MeSchema, SessionSchema, UserSchema, plain
 
@@ -20,34 +20,21 @@ def load(schema, data=None, **kwargs):
     if data is None:
         data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400)
+        raise Refused(400)
     try:
         return schema.load(data, **kwargs)
     except ValidationError as exc:
-        raise ApiError(422, fields=plain(exc.messages))
-
-
-class ApiError(Exception):
-    """An error that becomes the API's one JSON shape."""
-
-    def __init__(self, status, message=None, fields=None):
-        super().__init__(status)
-        self.status, self.message, self.fields = status, message, fields
-
-
-@bp.errorhandler(ApiError)
-def _api_error(exc):
-    return api_error(exc.status, exc.message, exc.fields)
+        raise Refused(422, fields=plain(exc.messages))
 
 
 def requested_client(args):
     """The client an API list is about: oneself, or client_id for staff (404 if not theirs)."""
     if current_user.role == "client":
         if args.get("client_id") not in (None, current_user.id):
-            raise ApiError(404)
+            raise Refused(404)
         return current_user._get_current_object()
     if args.get("client_id") is None:
-        raise ApiError(422, fields={"client_id": [_("この項目を入れてください。")]})
+        raise Refused(422, fields={"client_id": [_("この項目を入れてください。")]})
     return client_or_404(current_user, args["client_id"])
 
 

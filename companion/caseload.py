@@ -13,7 +13,7 @@ from .meeting_agenda import highlight_view, to_utc
 from .meetings import days_until, start_of_today
 from .models import CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
-from .notes import month_bounds
+from .clock import japan_day, month_bounds
 from .openapi import doc
 from .periods import support_period
 from .schemas import CaseloadRowSchema
@@ -121,14 +121,14 @@ def caseload(user, now=None):
     checkins = {}
     for row in (CheckIn.select(CheckIn.client, CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
                 .join(last, JOIN.LEFT_OUTER, on=(CheckIn.client == last.c.client_id))
-                .where(CheckIn.client.in_(ids) & (CheckIn.day <= now.date()) & (
-                    (CheckIn.day > now.date() - timedelta(days=2 * TREND_DAYS))
-                    | (last.c.last_at.is_null() & (CheckIn.day > (now - DEFAULT_WINDOW).date()))
+                .where(CheckIn.client.in_(ids) & (CheckIn.day <= japan_day(now)) & (
+                    (CheckIn.day > japan_day(now) - timedelta(days=2 * TREND_DAYS))
+                    | (last.c.last_at.is_null() & (CheckIn.day > japan_day(now - DEFAULT_WINDOW)))
                     | (CheckIn.day > last.c.last_at)))):
         checkins.setdefault(row.client_id, []).append(
             AgendaCheckIn(row.day, row.mood, row.body, row.sleep))
     last_checkin = dict(CheckIn.select(CheckIn.client, fn.MAX(CheckIn.day))
-                        .where(CheckIn.client.in_(ids) & (CheckIn.day <= now.date()))
+                        .where(CheckIn.client.in_(ids) & (CheckIn.day <= japan_day(now)))
                         .group_by(CheckIn.client).tuples())
     rows = []
     for client in clients:
@@ -138,7 +138,7 @@ def caseload(user, now=None):
         meeting = upcoming.get(client.id)
         facts = Facts(
             urgent_worries=int(pressing), checkins=tuple(checkins.get(client.id, ())),
-            last_meeting_at=last_at, last_note_day=min(written, now).date() if written else None,
+            last_meeting_at=last_at, last_note_day=japan_day(min(written, now)) if written else None,
             last_checkin_day=last_checkin.get(client.id), face_to_face_this_month=face_to_face,
             certificate_valid_to=profile.certificate_valid_to if profile else None,
             support_end=support_period(profile.hire_date).end

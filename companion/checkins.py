@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from . import copy
 from .access import log_access, roles_required
-from .api import ApiError, bp as api, load, requested_client
+from .api import bp as api, load, requested_client
+from .errors import Refused
 from .models import CheckIn, today, utcnow
 from .openapi import doc
 from .schemas import CheckInQuerySchema, CheckInSchema, form_load
@@ -31,13 +32,13 @@ def parse_day(text):
     """A YYYY-MM-DD path segment as a date, not in the future; else 404."""
     # date.fromisoformat also takes 20250501 and 2025-W18-4: only the one form is a day's URL.
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ApiError(404)
+        raise Refused(404)
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ApiError(404)
+        raise Refused(404)
     if day > today() + timedelta(days=1):
-        raise ApiError(422, fields={"day": [_("未来の日には記録できません。")]})
+        raise Refused(422, fields={"day": [_("未来の日には記録できません。")]})
     return day
 
 

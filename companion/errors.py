@@ -1,8 +1,9 @@
 """One JSON error shape for the API, friendly pages for people."""
 import math
 import time
+from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request
+from flask import flash, g, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -30,6 +31,21 @@ def messages():
     }
 
 
+class Refused(Exception):
+    """The domain says no: a state that forbids the change (409), input it can't take (422),
+    something that isn't there for this person (404). One handler answers it everywhere:
+    the API's JSON shape under /api, and for a page the message in view (see init_app)."""
+
+    def __init__(self, status, message=None, fields=None):
+        super().__init__(status)
+        self.status, self.message, self.fields = status, message, fields
+
+
+def on_refusal(url):
+    """Where a page's form goes back to, with the reason on top, when the domain refuses it."""
+    g.refused_back = url
+
+
 def wants_json():
     """API callers get JSON; browsers get a page."""
     return request.path.startswith("/api/") or (
@@ -55,6 +71,21 @@ def error_response(status, message=None):
 
 def init_app(app):
     """Register the handlers that turn every error into one of the two shapes."""
+
+    @app.errorhandler(Refused)
+    def _refused(exc):
+        if wants_json():
+            return api_error(exc.status, exc.message, exc.fields)
+        message = exc.message or " ".join(
+            str(m) for messages_ in (exc.fields or {}).values() for m in messages_) or None
+        back = g.get("refused_back")
+        if back is None and request.referrer and urlsplit(request.referrer).netloc == request.host:
+            back = request.referrer
+        if request.method == "POST" and back and exc.status in (409, 422):
+            # A form the domain refused: back to the page it was sent from, the reason on top.
+            flash(message or messages()[exc.status], "error")
+            return redirect(back)
+        return error_response(exc.status, message)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

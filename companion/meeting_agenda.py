@@ -13,6 +13,7 @@ from .agenda import (
     DEFAULT_WINDOW, SECTIONS, TREND_DAYS, AgendaAction, AgendaCheckIn, AgendaNote, AgendaPoint,
     compile_agenda,
 )
+from .clock import japan_day, local, to_utc  # noqa: F401 (the meeting pages read them here)
 from .models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, Note, TalkingPoint, utcnow,
 )
@@ -22,19 +23,8 @@ from .periods import (
 )
 from .views import day as format_day
 
-JST = timedelta(hours=9)
 FROZEN = ("in_progress", "closed")
 SYSTEM = "system:"
-
-
-def to_utc(day, clock):
-    """A day and time in Japan as the naive UTC moment they are stored as."""
-    return datetime.combine(day, clock) - JST
-
-
-def local(moment):
-    """A stored UTC moment as Japan's wall clock."""
-    return moment + JST
 
 
 def agenda_for(client, meeting=None, now=None):
@@ -67,12 +57,12 @@ def compile_live(client, now, cutoff=None):
                    .order_by(Note.written_at.desc()).limit(1))
     notes = Note.select().where(visible & (Note.state.in_(("open", "carried"))
                                            | (Note.id == latest_note)))
-    first_day = min(start - (end - start), end - timedelta(days=2 * TREND_DAYS)).date()
+    first_day = japan_day(min(start - (end - start), end - timedelta(days=2 * TREND_DAYS)))
     latest_day = CheckIn.select(CheckIn.day).where(
-        (CheckIn.client == client.id) & (CheckIn.day <= end.date())).order_by(
+        (CheckIn.client == client.id) & (CheckIn.day <= japan_day(end))).order_by(
         CheckIn.day.desc()).limit(1)
     checkins = CheckIn.select(CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep).where(
-        (CheckIn.client == client.id) & (CheckIn.day <= end.date())
+        (CheckIn.client == client.id) & (CheckIn.day <= japan_day(end))
         & ((CheckIn.day > first_day) | (CheckIn.day == latest_day)))
     actions = ActionItem.select().where(
         (ActionItem.client == client.id) & (ActionItem.created_at <= end)
@@ -201,7 +191,7 @@ def condition_view(scales, start, end):
                     "previous_mean": previous, "days_logged": days,
                     "series": [{"day": d, "value": v} for d, v in series]}
                    for name, mean, previous, days, series in scales],
-        "first_day": start.date() + timedelta(days=1), "last_day": end.date(),
+        "first_day": japan_day(start) + timedelta(days=1), "last_day": japan_day(end),
     }
 
 

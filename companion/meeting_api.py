@@ -9,8 +9,9 @@ from .access import (
     action_item_or_404, agenda_item_or_404, client_or_404, log_access, meeting_or_404,
     roles_required,
 )
-from .api import ApiError, bp as api, load, requested_client
+from .api import bp as api, load, requested_client
 from .db import database
+from .errors import Refused
 from .meeting_agenda import agenda_for, item_view
 from .models import Meeting, User
 from .openapi import doc
@@ -189,7 +190,7 @@ def change_action(action_id):
     data = load(ActionChangeSchema())
     words = {k: data[k] for k in ("text", "owner", "due") if k in data}
     if words and current_user.role == "client":
-        raise ApiError(422, fields={k: [_("ここは支援員がなおします。")] for k in words})
+        raise Refused(422, fields={k: [_("ここは支援員がなおします。")] for k in words})
     with database.atomic():
         if words:
             action = meetings.edit_action(action, words)

@@ -11,7 +11,7 @@ from .access import (
     roles_required,
 )
 from .agenda import carried_statuses
-from .api import ApiError
+from .errors import on_refusal
 from .chart import condition_chart, daily_rows
 from .meeting_agenda import agenda_for, local, to_utc
 from .models import Meeting, today, utcnow
@@ -115,13 +115,10 @@ def back(meeting, anchor=None):
 
 
 def attempt(meeting, change, done, anchor=None):
-    """Make a change; a refusal (409) becomes a message instead of an error page."""
-    try:
-        change()
-    except ApiError as exc:
-        flash(exc.message or _("この操作はできません。"), "error")
-    else:
-        flash(done)
+    """Make a change; a refusal (409) comes back to the meeting page as a message."""
+    on_refusal(url_for(".show", meeting_id=meeting.id, _anchor=anchor))
+    change()
+    flash(done)
     return back(meeting, anchor)
 
 
@@ -199,15 +196,12 @@ def tick_action(action_id):
     """できた (or not yet) between meetings: from the client's Home or the client page."""
     action = action_item_or_404(current_user, action_id)
     done = request.form.get("done") == "1"
-    try:
-        meetings.tick_action(action, done, by_client=current_user.role == "client")
-    except ApiError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("「できた」にしました。") if done else _("「まだ」にもどしました。"))
-    if current_user.role == "client":
-        return redirect(url_for("pages.home", _anchor="actions"))
-    return redirect(url_for("clients.show", client_id=action.client_id, _anchor="actions"))
+    back_to = (url_for("pages.home", _anchor="actions") if current_user.role == "client"
+               else url_for("clients.show", client_id=action.client_id, _anchor="actions"))
+    on_refusal(back_to)
+    meetings.tick_action(action, done, by_client=current_user.role == "client")
+    flash(_("「できた」にしました。") if done else _("「まだ」にもどしました。"))
+    return redirect(back_to)
 
 
 @bp.post("/agenda-items/<int:item_id>")

@@ -8,7 +8,7 @@ from peewee import fn
 
 from .access import current_supporters
 from .agenda import action_outcomes, close_outcomes
-from .api import ApiError
+from .errors import Refused
 from .db import database, insert_rows
 from .meeting_agenda import SYSTEM, compile_live, local, snapshot, to_utc
 from .models import (
@@ -44,7 +44,7 @@ def require(meeting, *states):
             "scheduled": _("この面談は、もう始まっているか、終わっています。"),
             "in_progress": _("この面談は、いま進行中ではありません。"),
         }
-        raise ApiError(409, messages.get(states[0]))
+        raise Refused(409, messages.get(states[0]))
 
 
 def change(meeting, data):
@@ -98,20 +98,20 @@ def start(meeting, actor, now=None, early=False):
     now = now or utcnow()
     require(meeting, "scheduled")
     if is_early(meeting, now) and not early:
-        raise ApiError(409, _("この面談は%(day)sの予定です。今日始めるときは、もう一度たしかめてください。",
+        raise Refused(409, _("この面談は%(day)sの予定です。今日始めるときは、もう一度たしかめてください。",
                               day=format_day(local(meeting.scheduled_at).date())))
     client = meeting.client
     with database.atomic():
         if Meeting.select().where((Meeting.client == client.id) & (Meeting.state == "in_progress")
                                   & (Meeting.id != meeting.id)).exists():
-            raise ApiError(409, _("この利用者の、ほかの面談が進行中です。先にそちらを終えてください。"))
+            raise Refused(409, _("この利用者の、ほかの面談が進行中です。先にそちらを終えてください。"))
         agenda, system = compile_live(client, now, cutoff=now)
         supporter = actor.id if actor.role == "supporter" else meeting.supporter_id
         started = (Meeting.update(state="in_progress", started_at=now, updated_at=now,
                                   supporter=supporter, snapshot=snapshot(agenda))
                    .where((Meeting.id == meeting.id) & (Meeting.state == "scheduled")).execute())
         if not started:
-            raise ApiError(409, _("この面談は、もう始まっているか、終わっています。"))
+            raise Refused(409, _("この面談は、もう始まっているか、終わっています。"))
         rows, raised = [], []
         for section in agenda.sections:
             for entry in section.items:
@@ -150,7 +150,7 @@ def record(item, data):
     """Mark an item discussed, resolved or carried over (an action: done, continue, dropped)."""
     require(item.meeting, "in_progress")
     if "status" in data and data["status"] not in statuses_for(item):
-        raise ApiError(422, fields={"status": [_("この項目には、この結果は選べません。")]})
+        raise Refused(422, fields={"status": [_("この項目には、この結果は選べません。")]})
     for key in ("status", "outcome"):
         if key in data:
             setattr(item, key, data[key])
@@ -178,10 +178,10 @@ def unstart(meeting):
     require(meeting, "in_progress")
     with database.atomic():
         if not untouched(meeting):
-            raise ApiError(409, _("この面談には、もう記録があります。予定にもどせません。"))
+            raise Refused(409, _("この面談には、もう記録があります。予定にもどせません。"))
         if not (Meeting.update(state="scheduled", started_at=None, snapshot="", updated_at=utcnow())
                 .where((Meeting.id == meeting.id) & (Meeting.state == "in_progress")).execute()):
-            raise ApiError(409, _("この面談は、いま進行中ではありません。"))
+            raise Refused(409, _("この面談は、いま進行中ではありません。"))
         AgendaItem.delete().where(AgendaItem.meeting == meeting.id).execute()
         # System points are made afresh at each start; the supporter's own wait for the next one.
         TalkingPoint.delete().where((TalkingPoint.meeting == meeting.id)
@@ -196,7 +196,7 @@ def item_of(meeting, item_id):
         return None
     if not AgendaItem.select().where((AgendaItem.id == item_id)
                                      & (AgendaItem.meeting == meeting.id)).exists():
-        raise ApiError(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
+        raise Refused(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
     return item_id
 
 
@@ -216,7 +216,7 @@ def add_point(meeting, actor, text, from_item_id=None):
     require(meeting, "scheduled", "in_progress")
     if meeting.state == "scheduled":
         if from_item_id is not None:
-            raise ApiError(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
+            raise Refused(422, fields={"from_item_id": [_("この面談の項目ではありません。")]})
         return TalkingPoint.create(client=meeting.client_id, author=actor.id, text=text)
     with database.atomic():
         point = TalkingPoint.create(client=meeting.client_id, author=actor.id, text=text,
@@ -239,7 +239,7 @@ def close(meeting, summary=None, now=None):
         # The conditional update makes a second, simultaneous close a no-op.
         if not (Meeting.update(**changes)
                 .where((Meeting.id == meeting.id) & (Meeting.state == "in_progress")).execute()):
-            raise ApiError(409, _("この面談は、いま進行中ではありません。"))
+            raise Refused(409, _("この面談は、いま進行中ではありません。"))
         items = list(AgendaItem.select().where(AgendaItem.meeting == meeting.id))
         outcomes = close_outcomes({i.note_id: i.status for i in items
                                    if i.ref_type == "note" and i.note_id})
@@ -276,7 +276,7 @@ def close(meeting, summary=None, now=None):
 def require_own_meeting(action):
     """Refuse (409) editing an action outside the meeting that decided it."""
     if action.meeting_id is None or Meeting.get_by_id(action.meeting_id).state != "in_progress":
-        raise ApiError(409, _("やることは、決めた面談の間だけ、なおせます。"))
+        raise Refused(409, _("やることは、決めた面談の間だけ、なおせます。"))
 
 
 def edit_action(action, data):
@@ -302,9 +302,9 @@ def tick_action(action, done, now=None, by_client=False):
     together in the meeting.
     """
     if by_client and action.owner != "client":
-        raise ApiError(409, _("支援員や会社がすることは、面談でいっしょにたしかめます。"))
+        raise Refused(409, _("支援員や会社がすることは、面談でいっしょにたしかめます。"))
     if action.settled_at is not None:
-        raise ApiError(409, _("このやることは、面談でしめくくりました。"))
+        raise Refused(409, _("このやることは、面談でしめくくりました。"))
     action.done_at = (action.done_at or now or utcnow()) if done else None
     action.save()
     return action

@@ -1,6 +1,6 @@
 """The peewee models: offices, people, assignments and what they record."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_login import UserMixin
 from peewee import (
@@ -8,21 +8,11 @@ from peewee import (
     IntegerField, Model, ModelDelete, TextField,
 )
 
+from .clock import today, utcnow  # noqa: F401 (the models' clock, imported from here too)
 from .db import database
 
 ROLES = ("client", "supporter", "manager")
 LOCALES = ("ja", "en")
-
-
-def utcnow():
-    """Naive UTC now, the form every timestamp is stored in."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def today():
-    """Today's date in Japan, where the service is given."""
-    from zoneinfo import ZoneInfo
-    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 class BaseModel(Model):

@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .access import note_or_404, roles_required
-from .api import ApiError
+from .errors import on_refusal
 from .checkins import low_stretch, recent, todays
 from .copy import EXAMPLES
 from .meetings import next_meeting, open_actions
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
-from .notes import JST, create_note, delete_note, month_bounds, restore_note, update_note
+from .clock import local, month_bounds
+from .notes import create_note, delete_note, restore_note, update_note
 from .schemas import NoteSchema, form_load
 
 bp = Blueprint("notes", __name__)
@@ -73,15 +74,12 @@ def write():
     if request.method == "POST":
         data, errors = load_note_form()
         if not errors:
-            try:
-                note, _created = create_note(current_user, data)
-            except ApiError as exc:
-                errors = {"body": exc.message}
-            else:
-                if note.is_urgent:
-                    return redirect(url_for(".urgent", note_id=note.id))
-                flash(_("保存しました。支援員との面談で使えます。"))
-                return redirect(url_for("pages.home"))
+            on_refusal(url_for(".write"))
+            note, _created = create_note(current_user, data)
+            if note.is_urgent:
+                return redirect(url_for(".urgent", note_id=note.id))
+            flash(_("保存しました。支援員との面談で使えます。"))
+            return redirect(url_for("pages.home"))
         return render_template("notes/write.html", form=posted_form(), errors=errors,
                                examples=EXAMPLES, editing=False, phone=office_phone()), 422
     # The phone is on the page so that an urgent worry saved offline can still show it.
@@ -111,7 +109,7 @@ def index():
                                                  & Note.deleted_at.is_null()).tuples())
     months = {}
     for (written,) in stamps:
-        key = (written + JST).strftime("%Y-%m")
+        key = local(written).strftime("%Y-%m")
         months[key] = months.get(key, 0) + 1
     months = sorted(months.items(), reverse=True)
     month = request.args.get("month")
@@ -136,13 +134,10 @@ def edit(note_id):
         data, errors = load_note_form(partial=True)
         if not errors:
             data.pop("id", None)
-            try:
-                update_note(note, data)
-            except ApiError as exc:  # employer sharing locked by an approved report
-                flash(exc.message, "error")
-            else:
-                flash(_("なおしました。"))
-                return redirect(url_for(".index"))
+            on_refusal(url_for(".edit", note_id=note.id))  # employer sharing locked by a report
+            update_note(note, data)
+            flash(_("なおしました。"))
+            return redirect(url_for(".index"))
         return render_template("notes/write.html", form=posted_form() | {"id": note.id},
                                errors=errors, examples=EXAMPLES, editing=True, note=note), 422
     return render_template("notes/write.html", form=note_form(note), errors={},
@@ -154,18 +149,16 @@ def edit(note_id):
 def toggle(note_id, what):
     """Switch private/shared or employer sharing with one tap."""
     note = note_or_404(current_user, note_id)
+    on_refusal(url_for(".index", month=request.form.get("month"), _anchor=f"note-{note.id}"))
     if what == "private":
         update_note(note, {"visibility": "shared" if note.visibility == "private" else "private"})
         flash(_("支援員に見せないメモにしました。") if note.visibility == "private"
               else _("支援員に見せるメモにしました。"))
     elif what == "employer":
-        try:
-            update_note(note, {"share_with_employer": not note.share_with_employer})
-        except ApiError as exc:  # already in a report the client approved
-            flash(exc.message, "error")
-        else:
-            flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
-                  else _("会社には伝えないメモにしました。"))
+        # Refused once the note is in a report the client approved.
+        update_note(note, {"share_with_employer": not note.share_with_employer})
+        flash(_("会社に伝えてもよいメモにしました。") if note.share_with_employer
+              else _("会社には伝えないメモにしました。"))
     else:
         abort(404)
     return redirect(url_for(".index", month=request.form.get("month"), _anchor=f"note-{note.id}"))

@@ -1,19 +1,19 @@
 """Notes: creating them idempotently, changing them, and the notes API."""
-from datetime import datetime, timedelta
-
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import IntegrityError
 
 from .access import canonical_id, log_access, note_or_404, notes_for, roles_required
-from .api import ApiError, bp as api, load, requested_client
+from .api import bp as api, load, requested_client
+from .clock import month_bounds
 from .db import database
+from .errors import Refused
 from .models import Note, utcnow
 from .openapi import doc
+from .reports import sharing_locked
 from .schemas import WEIGHT_FOR_WORRIES_ONLY, NoteQuerySchema, NoteSchema
 
-JST = timedelta(hours=9)
 CONTENT = ("kind", "topic", "weight", "body", "visibility", "share_with_employer", "written_at")
 MAX_STARS = 3
 
@@ -54,7 +54,7 @@ def create_note(client, data):
             if existing.client_id == client.id and existing.deleted_at is None \
                     and same_content(existing, data):
                 return existing, False
-            raise ApiError(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
+            raise Refused(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
     now = utcnow()
     sent = dict(data)
     # A phone whose clock runs ahead can't date a note in the future: it would miss the agenda.
@@ -67,18 +67,17 @@ def create_note(client, data):
         existing = Note.get_or_none(Note.id == data.get("id"))
         if existing is not None and existing.client_id == client.id and same_content(existing, sent):
             return existing, False
-        raise ApiError(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
+        raise Refused(409, _("このIDのメモは、ちがう内容でもう保存されています。"))
 
 
 def update_note(note, data):
     """Apply a client's change to their own note."""
     if data.get("weight") and data.get("kind", note.kind) != "worry":
         # The schema can't see the stored kind: a PATCH of weight alone is checked here.
-        raise ApiError(422, fields={"weight": [str(WEIGHT_FOR_WORRIES_ONLY)]})
+        raise Refused(422, fields={"weight": [str(WEIGHT_FOR_WORRIES_ONLY)]})
     if data.get("share_with_employer", note.share_with_employer) != note.share_with_employer:
-        from .reports import sharing_locked
         if sharing_locked(note):
-            raise ApiError(409, _("このメモは、会社にわたしたレポートに入っています。会社に伝えるかどうかは、もう変えられません。"))
+            raise Refused(409, _("このメモは、会社にわたしたレポートに入っています。会社に伝えるかどうかは、もう変えられません。"))
     data = prepare(dict(data), creating=False)
     data.pop("id", None)
     starred = data.pop("starred", None)
@@ -89,7 +88,7 @@ def update_note(note, data):
                                      & Note.deleted_at.is_null() & Note.state.in_(("open", "carried")))
                  .count())
         if stars >= MAX_STARS:
-            raise ApiError(409, _("いちばん話したいことは3つまでです。"))
+            raise Refused(409, _("いちばん話したいことは3つまでです。"))
         note.starred_at = utcnow()
     elif starred is False:
         note.starred_at = None
@@ -115,16 +114,6 @@ def restore_note(note_id, client):
         note.deleted_at = None
         note.save()
     return note
-
-
-def month_bounds(month):
-    """The first moment (stored UTC) of a YYYY-MM month in Japan time, and of the next one."""
-    # Months are the client's months: a note jotted at 08:00 on the 1st in Tokyo is
-    # still the previous day in UTC, and must not land in last month's list.
-    year, mon = (int(part) for part in month.split("-"))
-    start = datetime(year, mon, 1) - JST
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1) - JST
-    return start, end
 
 
 def filtered(query, args):

@@ -5,13 +5,14 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
+from .clock import MONTH_PATTERN
 from .schemas import ErrorSchema
 
 # What each path parameter looks like, so generated clients and fuzzers send real ones.
 PATH_PARAMS = {"note_id": {"type": "string", "format": "uuid"},
                "day": {"type": "string", "format": "date"},
                "client_id": {"type": "integer", "minimum": 1},
-               "month": {"type": "string", "pattern": r"^20\d\d-(0[1-9]|1[0-2])$"}}
+               "month": {"type": "string", "pattern": MONTH_PATTERN}}
 ERRORS = {"400": "bad_request", "401": "unauthorized", "404": "not_found",
           "409": "conflict", "413": "too_large", "422": "validation_error", "429": "rate_limited"}
 

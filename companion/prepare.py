@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .access import note_or_404, roles_required
-from .api import ApiError
+from .errors import on_refusal
 from .meeting_agenda import agenda_for
 from .meetings import next_meeting
 from .models import Note
@@ -43,14 +43,12 @@ def choose(note_id):
     starred = request.form.get("starred")
     if starred in ("true", "false"):
         change["starred"] = starred == "true"
+    back = url_for(".prepare", _anchor=f"note-{note.id}")
     if change:
-        try:
-            update_note(note, change)
-        except ApiError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(message(change))
-    return redirect(url_for(".prepare", _anchor=f"note-{note.id}"))
+        on_refusal(back)  # a fourth star, or a meeting already under way
+        update_note(note, change)
+        flash(message(change))
+    return redirect(back)
 
 
 def message(change):

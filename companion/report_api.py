@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .access import client_or_404, log_access, roles_required
-from .api import ApiError, bp as api, load
+from .api import bp as api, load
+from .errors import Refused
 from .meeting_api import body_or_empty
 from .openapi import doc
 from .reports import (
@@ -23,7 +24,7 @@ def dumped(client, report, copy):
     """One copy of the report as the API answers it; 409 for an employer copy not approved."""
     if copy == "employer" and report.status != "approved":
         # The words of the page's preview: staff may look on screen, but nothing leaves yet.
-        raise ApiError(409, _("確認用です。本人が承認するまで、会社にはわたせません。"))
+        raise Refused(409, _("確認用です。本人が承認するまで、会社にはわたせません。"))
     log_access(current_user, client, "report", f"{report.month} {copy}")
     if copy == "employer":
         return approved_employer_copy(report)

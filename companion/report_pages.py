@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from . import copy, reports
 from .access import client_or_404, log_access, roles_required
-from .api import ApiError
+from .errors import on_refusal
 from .meeting_agenda import item_view
 from .models import ActionItem, AgendaItem, Meeting, MonthlyReport, today
 from .report_copy import REPORTED, REPORTED_ACTIONS
@@ -96,15 +96,13 @@ def staff_report(client_id, month):
         data, errors = form_load(ReportCommentsSchema(), request.form, keep_blank=reports.COMMENTS)
         if errors:
             return render_staff(client, month, 422, request.form.to_dict(), errors)
-        try:
-            if request.form.get("action") == "finalise":
-                reports.finalise(client, month, current_user, data)
-                flash(_("確定しました。本人が読んで承認すると、会社用をわたせます。"))
-            else:
-                reports.save_comments(client, month, data)
-                flash(_("保存しました。"))
-        except ApiError as exc:
-            flash(exc.message, "error")
+        on_refusal(url_for(".staff_report", client_id=client.id, month=month))
+        if request.form.get("action") == "finalise":
+            reports.finalise(client, month, current_user, data)
+            flash(_("確定しました。本人が読んで承認すると、会社用をわたせます。"))
+        else:
+            reports.save_comments(client, month, data)
+            flash(_("保存しました。"))
         return redirect(url_for(".staff_report", client_id=client.id, month=month))
     return render_staff(client, month)
 
@@ -155,12 +153,9 @@ def client_report(month):
 def client_action(month, change, done):
     """Approve or send back; a refusal becomes a message on the page."""
     month = reports.month_or_404(month)
-    try:
-        change(month)
-    except ApiError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(done)
+    on_refusal(url_for(".client_report", month=month))
+    change(month)
+    flash(done)
     return redirect(url_for(".client_report", month=month))
 
 

@@ -6,7 +6,6 @@ an approved employer copy leaves the office; it is frozen as JSON at the approva
 What a finalised report holds is fixed too: the meetings closed up to its finalisation.
 """
 import json
-import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
@@ -16,17 +15,16 @@ from peewee import JOIN, IntegrityError
 
 from . import report_copy
 from .agenda import AgendaCheckIn, condition_summary
-from .api import ApiError
+from .errors import Refused
+from .clock import MONTH, month_bounds
 from .db import database
 from .meeting_agenda import condition_view, item_view, local
 from .models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
     today, utcnow,
 )
-from .notes import month_bounds
 from .schemas import ReportSchema
 
-MONTH = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
 COMMENTS = ("comment_for_client", "comment_for_employer")
 
 
@@ -200,7 +198,7 @@ def save_comments(client, month, data):
     changes = {key: data[key] for key in COMMENTS if key in data}
     if not (MonthlyReport.update(updated_at=utcnow(), **changes)
             .where((MonthlyReport.id == report.id) & (MonthlyReport.status == "draft")).execute()):
-        raise ApiError(409, _("確定したレポートは、なおせません。本人が「なおしてほしい」と返すと、なおせます。"))
+        raise Refused(409, _("確定したレポートは、なおせません。本人が「なおしてほしい」と返すと、なおせます。"))
     return MonthlyReport.get_by_id(report.id)
 
 
@@ -212,7 +210,7 @@ def finalise(client, month, actor, data):
     if not (MonthlyReport.update(status="finalised", finalised_at=now, finalised_by=actor.id,
                                  updated_at=now, **changes)
             .where((MonthlyReport.id == report.id) & (MonthlyReport.status == "draft")).execute()):
-        raise ApiError(409, _("このレポートは、もう確定しています。"))
+        raise Refused(409, _("このレポートは、もう確定しています。"))
     return MonthlyReport.get_by_id(report.id)
 
 
@@ -225,7 +223,7 @@ def approve(client, month):
     if report.status == "approved":
         return report
     if report.status != "finalised":
-        raise ApiError(409, not_finalised())
+        raise Refused(409, not_finalised())
     now = utcnow()
     report.status, report.approved_at = "approved", now
     frozen = json.dumps(ReportSchema().dump(employer_copy(client, report)), ensure_ascii=False)
@@ -233,7 +231,7 @@ def approve(client, month):
                                  updated_at=now)
             .where((MonthlyReport.id == report.id) & (MonthlyReport.status == "finalised"))
             .execute()):
-        raise ApiError(409, not_finalised())
+        raise Refused(409, not_finalised())
     return MonthlyReport.get_by_id(report.id)
 
 
@@ -241,12 +239,12 @@ def request_changes(client, month, comment):
     """The client sends the report back to the supporter with what to change: a draft again."""
     report = stored(client, month)
     if report.status == "approved":
-        raise ApiError(409, _("会社にわたしてよいと決めたあとは、なおせません。支援員に相談してください。"))
+        raise Refused(409, _("会社にわたしてよいと決めたあとは、なおせません。支援員に相談してください。"))
     now = utcnow()
     if report.id is None or not (
             MonthlyReport.update(status="draft", change_request=comment, change_requested_at=now,
                                  finalised_at=None, finalised_by=None, updated_at=now)
             .where((MonthlyReport.id == report.id) & (MonthlyReport.status == "finalised"))
             .execute()):
-        raise ApiError(409, not_finalised())
+        raise Refused(409, not_finalised())
     return MonthlyReport.get_by_id(report.id)

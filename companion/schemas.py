@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from .clock import MONTH_PATTERN
 from .models import (
     ACTION_OWNERS, ACTION_STATUSES, AGENDA_CHOICES, ITEM_STATUSES, LOCALES, MEETING_MODES, MEETING_STATES,
     NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES, today,
@@ -252,7 +253,7 @@ class NoteQuerySchema(BaseSchema):
     topic = choice(NOTE_TOPICS)
     state = choice(NOTE_STATES)
     month = fields.String(error_messages=messages(), validate=validate.Regexp(
-        r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$", error=_l("月は YYYY-MM の形で入れてください。")))
+        MONTH_PATTERN, error=_l("月は YYYY-MM の形で入れてください。")))
     client_id = record_id()
 
 

@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 
 import conftest
 from companion import db, meetings, notes, reports
-from companion.api import ApiError
+from companion.errors import Refused
 from companion.checkins import save_checkin
 from companion.meeting_agenda import agenda_for
 from companion.models import (
@@ -174,7 +174,7 @@ class MonthAfterMonth(RuleBasedStateMachine):
         with self.domain():
             try:
                 notes.update_note(Note.get_by_id(note_id), change)
-            except ApiError as refused:
+            except Refused as refused:
                 assert refused.status == 409 and stars >= 3 and choice == "star"
                 return
         model = self.notes[note_id]
@@ -360,7 +360,7 @@ class MonthAfterMonth(RuleBasedStateMachine):
         with self.domain():
             try:
                 meetings.unstart(Meeting.get_by_id(self.meeting["id"]))
-            except ApiError as refused:
+            except Refused as refused:
                 assert refused.status == 409 and self.meeting["touched"]
                 return
         assert not self.meeting["touched"]
