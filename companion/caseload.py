@@ -11,7 +11,7 @@ from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
 from .api import bp as api
 from .meeting_agenda import highlight_view, to_utc
 from .meetings import days_until, start_of_today
-from .models import CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
+from .models import STAFF, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
 from .clock import japan_day, month_bounds
 from .openapi import doc
@@ -165,7 +165,7 @@ def caseload_page():
 
 @api.get("/caseload")
 @doc("The caseload, most in need of attention first", response=CaseloadRowSchema, many=True)
-@roles_required("supporter", "manager")
+@roles_required(*STAFF)
 def caseload_api():
     """Every client one may see, with flags in words, the next meeting and new notes."""
     return jsonify(CaseloadRowSchema(many=True).dump(caseload(current_user)))

@@ -5,13 +5,13 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from .access import client_or_404, log_access, notes_for, roles_required
-from .models import AccessLog, CheckIn, ClientProfile, Note, User, today
+from .models import STAFF, AccessLog, CheckIn, ClientProfile, Note, User, today
 
 bp = Blueprint("clients", __name__)
 
 
 @bp.get("/clients/<int:client_id>")
-@roles_required("supporter", "manager")
+@roles_required(*STAFF)
 def show(client_id):
     """A client's profile, shared notes and recent check-ins, read-only."""
     client = client_or_404(current_user, client_id)

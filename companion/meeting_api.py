@@ -13,7 +13,7 @@ from .api import bp as api, load, requested_client
 from .db import database
 from .errors import Refused
 from .meeting_agenda import agenda_for, item_view
-from .models import Meeting, User
+from .models import ROLES, STAFF, Meeting, User
 from .openapi import doc
 from .schemas import (
     ActionChangeSchema, ActionItemSchema, ActionQuerySchema, AgendaItemChangeSchema, AgendaItemSchema, AgendaSchema,
@@ -21,8 +21,7 @@ from .schemas import (
     MeetingSchema, MeetingStartSchema, TalkingPointSchema,
 )
 
-STAFF = ("supporter", "manager")
-EVERYONE = ("client", "supporter", "manager")
+EVERYONE = ROLES
 
 
 def body_or_empty():

@@ -14,14 +14,13 @@ from .agenda import carried_statuses
 from .errors import on_refusal
 from .chart import condition_chart, daily_rows
 from .meeting_agenda import agenda_for, local, to_utc
-from .models import Meeting, today, utcnow
+from .models import STAFF, Meeting, today, utcnow
 from .schemas import (
     ActionItemSchema, AgendaItemChangeSchema, MeetingChangeSchema, MeetingFormSchema,
     TalkingPointSchema, form_load,
 )
 
 bp = Blueprint("meetings", __name__)
-STAFF = ("supporter", "manager")
 
 
 @bp.record_once

@@ -12,6 +12,7 @@ from .clock import today, utcnow  # noqa: F401 (the models' clock, imported from
 from .db import database
 
 ROLES = ("client", "supporter", "manager")
+STAFF = ("supporter", "manager")  # the roles that support clients; the rest is the client
 LOCALES = ("ja", "en")
 
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .i18n import LANGUAGES
+from .models import STAFF
 
 bp = Blueprint("pages", __name__)
 
@@ -46,7 +47,7 @@ def _navigation():
         if role == "client":
             items.append(("notes.index", _("メモ")))
             items.append(("report_pages.records", _("きろく")))
-        if role in ("supporter", "manager"):
+        if role in STAFF:
             items.append(("accounts.index", _("アカウント")))
         if role == "manager":
             items.append(("meetings.caseload", _("利用者")))

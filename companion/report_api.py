@@ -7,6 +7,7 @@ from .access import client_or_404, log_access, roles_required
 from .api import bp as api, load
 from .errors import Refused
 from .meeting_api import body_or_empty
+from .models import STAFF
 from .openapi import doc
 from .reports import (
     approve, approved_employer_copy, client_copy, finalise, month_or_404, request_changes,
@@ -17,7 +18,6 @@ from .schemas import (
     ReportSummarySchema,
 )
 
-STAFF = ("supporter", "manager")
 
 
 def dumped(client, report, copy):

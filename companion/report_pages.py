@@ -9,12 +9,11 @@ from . import copy, reports
 from .access import client_or_404, log_access, roles_required
 from .errors import on_refusal
 from .meeting_agenda import item_view
-from .models import ActionItem, AgendaItem, Meeting, MonthlyReport, today
+from .models import STAFF, ActionItem, AgendaItem, Meeting, MonthlyReport, today
 from .report_copy import REPORTED, REPORTED_ACTIONS
 from .schemas import ChangeRequestSchema, ReportCommentsSchema, form_load
 
 bp = Blueprint("report_pages", __name__)
-STAFF = ("supporter", "manager")
 REPORT_STATES = {"draft": _l("下書き"), "finalised": _l("本人の確認待ち"), "approved": _l("承認ずみ")}
 RECORDS_SHOWN = 12
 

@@ -476,9 +476,17 @@ def test_note_made_private_later_disappears_for_the_supporter(people, login_as):
 
 
 def test_urgent_worry_is_flagged_for_the_supporter(people, login_as):
+    supporter = login_as("supporter")
+
+    def flags():
+        [row] = [r for r in supporter.client.get("/api/v1/caseload").get_json()
+                 if r["client"]["id"] == people["client"].id]
+        return [f["code"] for f in row["flags"]]
+    assert "urgent_worry" not in flags()
     note = create(login_as("client"), weight="urgent", body="職場で倒れそう")
-    seen = login_as("supporter").client.get(f"/api/v1/notes/{note['id']}").get_json()
+    seen = supporter.client.get(f"/api/v1/notes/{note['id']}").get_json()
     assert seen["urgent"] is True and seen["weight"] == "urgent"
+    assert flags()[0] == "urgent_worry"  # first on the supporter's caseload
 
 
 # --- the access log --------------------------------------------------------------------

@@ -14,7 +14,7 @@ from companion.models import (
     AccessLog, ActionItem, AgendaItem, CheckIn, Meeting, MonthlyReport, Note, today, utcnow,
 )
 from companion.report_copy import (
-    REPORTED, ReportAction, ReportItem, ReportMeeting, employer_meetings,
+    ReportAction, ReportItem, ReportMeeting, employer_meetings,
 )
 
 from test_meetings import form, item_for, login, schedule, write  # noqa: F401
@@ -130,12 +130,17 @@ meeting_strategy = st.builds(
     summary=st.text(max_size=12), supporter=st.text(max_size=6))
 
 
+# Said here, not taken from the code under test: a note talked about in the meeting
+# (discussed, resolved or to talk about again) is reported; one left pending is not.
+TALKED_ABOUT = {"discussed", "resolved", "carry_over"}
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(meeting_strategy, max_size=4))
 def test_employer_copy_never_holds_an_item_not_marked_for_sharing(meetings):
     copy = employer_meetings(meetings)
     marked = Counter((i.text, i.outcome, i.kind, i.topic) for m in meetings for i in m.items
-                     if i.share_with_employer and i.ref_type == "note" and i.status in REPORTED)
+                     if i.share_with_employer and i.ref_type == "note" and i.status in TALKED_ABOUT)
     given_out = Counter((i["text"], i["outcome"], i["kind"], i["topic"])
                         for m in copy for i in m["items"])
     assert given_out == marked
@@ -169,7 +174,7 @@ def test_employer_copy_follows_every_notes_sharing_choice_in_the_database(app, p
             month = reports.month_of(meeting.closed_at)
             copy = reports.employer_copy(client, reports.stored(client, month))
         expected = [f"メモ{n}" for n, (_k, _t, share, visibility, deleted, status) in enumerate(choices)
-                    if share and visibility == "shared" and not deleted and status in REPORTED]
+                    if share and visibility == "shared" and not deleted and status in TALKED_ABOUT]
         assert texts(copy) == expected
 
     check()

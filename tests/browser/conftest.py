@@ -171,6 +171,13 @@ def wait_for_worker(page):
     wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
+def wait_for_empty_outbox(page):
+    """Wait until every note the page queued has been confirmed by the server: after this, no
+    copy of them is still on its way, so the server's count is final."""
+    wait_until(page, "self.companionOutbox.entries(document.getElementById('pwa').dataset.user)"
+                     ".then(list => list.length === 0)")
+
+
 def outbox(page):
     """The entries waiting in the page's IndexedDB outbox."""
     return page.evaluate("self.companionOutbox.entries(document.getElementById('pwa').dataset.user)")

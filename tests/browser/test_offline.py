@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in, outbox, shot, wait_for_worker, wait_until
+from .conftest import log_in, outbox, shot, wait_for_empty_outbox, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_a_lost_answer_is_retried_and_stored_once(context, page, live):
     # Home sends what waits as it opens, and Background Sync may beat it to it.
     expect(page.locator("#outbox-line")).to_be_hidden()
     notes = live.wait_for_notes(1)
-    page.wait_for_timeout(300)
+    wait_for_empty_outbox(page)
     assert live.posts("/api/v1/notes") >= 2
     assert [n.id for n in live.notes()] == posts[:1]
     assert [n.body for n in notes] == ["返事が届かなかったメモ"]
@@ -76,7 +76,7 @@ def test_a_double_tap_on_save_stores_one_note(page, live):
     page.dblclick("button.save")
     page.wait_for_url("**/")
     expect(page.locator("#pwa-status")).to_contain_text("保存しました")
-    page.wait_for_timeout(500)
+    wait_for_empty_outbox(page)
     notes = live.notes()
     assert [(n.kind, n.body) for n in notes] == [("win", "二回おしてしまった")]
 

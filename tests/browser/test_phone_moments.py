@@ -3,7 +3,7 @@ saving, and a worry that can't wait — each on a fresh browser profile."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in, outbox, shot, wait_until
+from .conftest import log_in, outbox, shot, wait_for_empty_outbox, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +27,8 @@ def test_offline_right_after_the_first_login_a_worry_is_kept_and_sent_once(conte
     assert live.notes() == [] and len(outbox(page)) == 1
     context.set_offline(False)
     expect(page.locator("#outbox-line")).to_be_hidden()
-    page.wait_for_timeout(500)
-    assert [n.body for n in live.wait_for_notes(1)] == ["帰りの電車で思い出した"]
+    wait_for_empty_outbox(page)
+    assert [n.body for n in live.notes()] == ["帰りの電車で思い出した"]
     assert live.posts("/api/v1/notes") >= 1 and outbox(page) == []
 
 
@@ -46,8 +46,8 @@ def test_save_back_and_save_again_stores_one_note(context, page, live, online):
     page.wait_for_url("**/notes/new**")
     # Whatever the browser restores, the saved text does not come back under a new id.
     expect(page.locator("#body")).to_have_value("")
-    page.click("button.save")  # an empty save is refused, not stored
-    page.wait_for_timeout(300)
+    page.click("button.save")  # an empty save is refused by the form, not stored
+    assert page.evaluate("document.getElementById('body').validity.valueMissing")
     assert "/notes/new" in page.url
     page.reload()
     expect(page.locator("#body")).to_have_value("")
@@ -56,8 +56,8 @@ def test_save_back_and_save_again_stores_one_note(context, page, live, online):
         context.set_offline(False)
         page.goto("/")
         expect(page.locator("#outbox-line")).to_be_hidden()
-    page.wait_for_timeout(500)
-    assert [n.body for n in live.wait_for_notes(1)] == ["一人で電話対応できた"]
+    wait_for_empty_outbox(page)
+    assert [n.body for n in live.notes()] == ["一人で電話対応できた"]
 
 
 def test_urgent_from_home_is_one_tap_with_the_phone_in_view(page, live):
