@@ -11,7 +11,7 @@ KINDS = {
 
 TOPICS = {
     "workload": _l("仕事の量・むずかしさ"),
-    "relationships": _l("人間関係"),
+    "relationships": _l("まわりの人との関係"),
     "health": _l("体調・生活リズム"),
     "career": _l("スキル・キャリア"),
     "other": _l("そのほか"),

@@ -348,7 +348,7 @@ def test_my_notes_show_kind_and_topic_badges(people, login_as):
     me = login_as("client")
     add(me, "バッジ", "2025-05-01T12:00:00+09:00", topic="relationships", weight="urgent")
     html = page(me, "/notes")
-    assert "困ったこと" in html and "人間関係" in html and "すぐ相談したい" in html
+    assert "困ったこと" in html and "まわりの人との関係" in html and "すぐ相談したい" in html
 
 
 # --- who may reach the pages -----------------------------------------------------------
