@@ -44,10 +44,21 @@ def create_private_file(path):
 
 
 def bind(url):
-    """Point the models at the database named by url."""
+    """Point the models at the database named by url (closing this thread's previous one)."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
     db = make_database(url)
     database.initialize(db)
     return db
+
+
+def _forget_after_fork():
+    """A forked worker must never use the parent's SQLite connection: drop it, unclosed."""
+    if isinstance(database.obj, SqliteDatabase):
+        database.obj._state.reset()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def migrate():
@@ -57,8 +68,12 @@ def migrate():
 
 
 def init_app(app):
-    """Bind the database and open a connection for each request."""
-    bind(app.config["DATABASE_URL"])
+    """Bind the database and give each request a connection.
+
+    SQLite keeps one connection per worker thread, its PRAGMAs set once, instead of opening
+    the file for every request; PostgreSQL takes one from the pool and gives it back.
+    """
+    kept = isinstance(bind(app.config["DATABASE_URL"]), SqliteDatabase)
 
     @app.before_request
     def _connect():
@@ -68,8 +83,11 @@ def init_app(app):
 
     @app.teardown_request
     def _close(exc):
-        if not database.is_closed():
-            database.close()
+        if database.is_closed():
+            return
+        if kept and not database.in_transaction():
+            return
+        database.close()
 
 
 def insert_rows(model, rows, conflict=None):
