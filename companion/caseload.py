@@ -9,11 +9,11 @@ from peewee import JOIN, Case, fn
 from .access import record_access, roles_required, visible_clients
 from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
 from .api import bp as api
-from .meeting_agenda import highlight_view, to_utc
+from .clock import japan_day, month_bounds, to_utc
+from .meeting_agenda import highlight_view
 from .meetings import days_until, start_of_today
 from .models import STAFF, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
-from .clock import japan_day, month_bounds
 from .openapi import doc
 from .periods import support_period
 from .schemas import CaseloadRowSchema

@@ -13,7 +13,7 @@ from .agenda import (
     DEFAULT_WINDOW, SECTIONS, TREND_DAYS, AgendaAction, AgendaCheckIn, AgendaNote, AgendaPoint,
     compile_agenda,
 )
-from .clock import japan_day, local, to_utc  # noqa: F401 (the meeting pages read them here)
+from .clock import japan_day, local, to_utc
 from .models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, Note, TalkingPoint, utcnow,
 )

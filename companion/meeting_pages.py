@@ -11,9 +11,10 @@ from .access import (
     roles_required,
 )
 from .agenda import carried_statuses
-from .errors import on_refusal
 from .chart import condition_chart, daily_rows
-from .meeting_agenda import agenda_for, local, to_utc
+from .clock import local, to_utc
+from .errors import on_refusal
+from .meeting_agenda import agenda_for
 from .models import STAFF, Meeting, today, utcnow
 from .schemas import (
     ActionItemSchema, AgendaItemChangeSchema, MeetingChangeSchema, MeetingFormSchema,

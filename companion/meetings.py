@@ -8,9 +8,10 @@ from peewee import fn
 
 from .access import current_supporters
 from .agenda import action_outcomes, close_outcomes
-from .errors import Refused
+from .clock import local, to_utc
 from .db import database, insert_rows
-from .meeting_agenda import SYSTEM, compile_live, local, snapshot, to_utc
+from .errors import Refused
+from .meeting_agenda import SYSTEM, compile_live, snapshot
 from .models import (
     ACTION_STATUSES, ITEM_STATUSES, ActionItem, AgendaItem, Meeting, Note, TalkingPoint, today,
     utcnow,

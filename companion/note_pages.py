@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .access import note_or_404, roles_required
-from .errors import on_refusal
 from .checkins import low_stretch, recent, todays
+from .clock import local, month_bounds
 from .copy import EXAMPLES
+from .errors import on_refusal
 from .meetings import next_meeting, open_actions
 from .models import ClientProfile, Note, NOTE_KINDS, Office, today
-from .clock import local, month_bounds
 from .notes import create_note, delete_note, restore_note, update_note
 from .schemas import NoteSchema, form_load
 

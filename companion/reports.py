@@ -15,10 +15,10 @@ from peewee import JOIN, IntegrityError
 
 from . import report_copy
 from .agenda import AgendaCheckIn, condition_summary
-from .errors import Refused
-from .clock import MONTH, month_bounds
+from .clock import MONTH, local, month_bounds
 from .db import database
-from .meeting_agenda import condition_view, item_view, local
+from .errors import Refused
+from .meeting_agenda import condition_view, item_view
 from .models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
     today, utcnow,

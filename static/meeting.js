@@ -146,8 +146,6 @@ class Field {
         this.show("saved");
         this.item()?.classList.remove("unsaved");
       }
-      const status = values.status;
-      if (status) this.item()?.setAttribute("data-status", status);
       refresh();
       return undefined;
     }
