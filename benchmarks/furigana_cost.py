@@ -17,9 +17,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from companion import create_app, db, meetings  # noqa: E402
+from companion import create_app, db  # noqa: E402
+from companion.meetings import service as meetings  # noqa: E402
 from companion.models import Assignment, ClientProfile, Office, User, utcnow  # noqa: E402
-from companion.notes import create_note  # noqa: E402
+from companion.notes.service import create_note  # noqa: E402
 
 RUNS = 20
 BODIES = ["上司の指示が一度にたくさん来て、どれから始めればいいか分からなくなった",

@@ -30,11 +30,12 @@ sys.path.insert(0, ROOT)
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from companion import create_app, db, meetings  # noqa: E402
+from companion import create_app, db  # noqa: E402
 from companion.checkins import save_checkin  # noqa: E402
 from companion.clock import utcnow  # noqa: E402
+from companion.meetings import service as meetings  # noqa: E402
 from companion.models import AgendaItem, Assignment, ClientProfile, Office, User  # noqa: E402
-from companion.notes import create_note, update_note  # noqa: E402
+from companion.notes.service import create_note, update_note  # noqa: E402
 
 PASSWORD = "benchmark-password"
 HASH = generate_password_hash(PASSWORD)

@@ -54,15 +54,9 @@ def create_app(test_config=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from . import (
-        accounts, admin, api, auth, checkins, cli, clients, copy, db, errors, furigana, i18n,
-        meeting_pages, note_pages, pages, prepare, pwa, report_pages, security, views,
-    )
-    # These add their routes to the API blueprint as they are imported.
-    from . import caseload, export, meeting_api, notes, report_api  # noqa: F401
-    for extension in (db, i18n, security, errors, auth, copy, views, furigana, cli):
+    from . import auth, blueprints, cli, db, errors, filters, furigana, i18n, labels, security
+    for extension in (db, i18n, security, errors, auth, labels, filters, furigana, cli):
         extension.init_app(app)
-    for module in (pages, auth, accounts, admin, checkins, clients, note_pages, meeting_pages,
-                   prepare, report_pages, pwa, api):
-        app.register_blueprint(module.bp)
+    for blueprint in blueprints.TOP_LEVEL:
+        app.register_blueprint(blueprint)
     return app

@@ -3,10 +3,12 @@ import uuid
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 
 from .db import insert_rows
+from .errors import Refused
 from .models import AccessLog, Assignment, User, today, utcnow
 
 
@@ -37,6 +39,41 @@ def client_or_404(user, client_id):
     if client is None:
         abort(404)
     return client
+
+
+def manageable(user):
+    """The accounts this staff member may manage: the office's for a manager, own clients for a supporter."""
+    if user.role == "manager":
+        return User.select().where(User.office == user.office_id)
+    return visible_clients(user)
+
+
+def account_or_404(user, user_id):
+    """The account with user_id if user may manage it, else 404."""
+    number = small_id(user_id)
+    account = manageable(user).where(User.id == number).first() if number else None
+    if account is None:
+        abort(404)
+    return account
+
+
+def office_people(user, role=None):
+    """People of user's office (of one role if given), by name: a manager's lists and choices."""
+    query = User.select().where(User.office == user.office_id)
+    if role:
+        query = query.where(User.role == role)
+    return query.order_by(User.display_name)
+
+
+def requested_client(user, args):
+    """The client an API list is about: oneself, or args' client_id for staff (404 if not theirs)."""
+    if user.role == "client":
+        if args.get("client_id") not in (None, user.id):
+            raise Refused(404)
+        return getattr(user, "_get_current_object", lambda: user)()  # the row, not the proxy
+    if args.get("client_id") is None:
+        raise Refused(422, fields={"client_id": [_("この項目を入れてください。")]})
+    return client_or_404(user, args["client_id"])
 
 
 def may_see(user, client):

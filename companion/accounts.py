@@ -9,37 +9,18 @@ from markupsafe import Markup
 from peewee import IntegrityError
 
 from . import auth
-from .access import active_assignment, log_access, roles_required, small_id, visible_clients
+from .access import (
+    account_or_404, active_assignment, log_access, manageable, office_people, roles_required,
+    small_id,
+)
 from .db import database
+from .fields import form_load
 from .models import Assignment, ClientProfile, User, today
-from .schemas import AccountSchema, form_load
+from .schemas import AccountSchema
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 PROFILE_FIELDS = ("hire_date", "employer_name", "job_title", "certificate_valid_from",
                   "certificate_valid_to", "office_phone")
-
-
-def manageable(user):
-    """The accounts this staff member may manage: the office's for a manager, own clients for a supporter."""
-    if user.role == "manager":
-        return User.select().where(User.office == user.office_id)
-    return visible_clients(user)
-
-
-def account_or_404(user_id):
-    """The account if the signed-in person may manage it, else 404."""
-    number = small_id(user_id)
-    account = manageable(current_user).where(User.id == number).first() if number else None
-    if account is None:
-        abort(404)
-    return account
-
-
-def supporters_of_office():
-    """The office's active supporters, for the assignment choice."""
-    return (User.select().where((User.office == current_user.office_id)
-                                & (User.role == "supporter") & User.active)
-            .order_by(User.display_name))
 
 
 @bp.get("/")
@@ -48,7 +29,7 @@ def index():
     """Everyone this person manages, and the form to add someone."""
     accounts = manageable(current_user).order_by(User.role, User.display_name)
     return render_template("accounts/index.html", accounts=accounts,
-                           supporters=supporters_of_office(), errors={}, form={})
+                           supporters=office_people(current_user, "supporter").where(User.active), errors={}, form={})
 
 
 @bp.post("/")
@@ -62,7 +43,7 @@ def create():
         errors = {"login": _("このログインIDはもう使われています。")}
     supporter = None
     if data and not errors and data["role"] == "client" and data.get("supporter_id"):
-        supporter = supporters_of_office().where(User.id == data["supporter_id"]).first()
+        supporter = office_people(current_user, "supporter").where(User.active).where(User.id == data["supporter_id"]).first()
         if supporter is None:
             errors = {"supporter_id": _("えらべるものから選んでください。")}
     if not errors:
@@ -83,7 +64,7 @@ def create():
             errors = {"login": _("このログインIDはもう使われています。")}
     accounts = manageable(current_user).order_by(User.role, User.display_name)
     return render_template("accounts/index.html", accounts=accounts, errors=errors,
-                           supporters=supporters_of_office(), form=request.form), 422
+                           supporters=office_people(current_user, "supporter").where(User.active), form=request.form), 422
 
 
 def invitation_page(user, token):
@@ -97,21 +78,21 @@ def invitation_page(user, token):
 @roles_required("manager", "supporter")
 def show(user_id):
     """One account: its profile, assignment history and actions."""
-    account = account_or_404(user_id)
+    account = account_or_404(current_user, user_id)
     history = (Assignment.select(Assignment, User).join(User, on=(Assignment.supporter == User.id))
                .where(Assignment.client == account.id).order_by(Assignment.starts_on.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == account.id)
     if account.role == "client":
         log_access(current_user, account, "profile")
     return render_template("accounts/show.html", account=account, history=history,
-                           profile=profile, supporters=supporters_of_office())
+                           profile=profile, supporters=office_people(current_user, "supporter").where(User.active))
 
 
 @bp.post("/<int:user_id>/invitation")
 @roles_required("manager", "supporter")
 def reissue(user_id):
     """A new one-time link: how a forgotten password is reset."""
-    account = account_or_404(user_id)
+    account = account_or_404(current_user, user_id)
     if account.id == current_user.id or not account.active:
         abort(404)  # a stopped account gets a link once it is active again
     token = auth.issue_invitation(account, current_user.id)
@@ -122,7 +103,7 @@ def reissue(user_id):
 @roles_required("manager")
 def set_active(user_id):
     """Deactivate or reactivate an account; deactivation ends its sessions."""
-    account = account_or_404(user_id)
+    account = account_or_404(current_user, user_id)
     if account.id == current_user.id:
         flash(_("自分のアカウントは止められません。"), "error")
         return redirect(url_for(".show", user_id=account.id))
@@ -138,8 +119,8 @@ def set_active(user_id):
 @roles_required("manager")
 def assign(user_id):
     """Assign a client to a supporter from today, ending the current assignment."""
-    account = account_or_404(user_id)
-    supporter = supporters_of_office().where(User.id == small_id(request.form.get("supporter_id"))).first()
+    account = account_or_404(current_user, user_id)
+    supporter = office_people(current_user, "supporter").where(User.active).where(User.id == small_id(request.form.get("supporter_id"))).first()
     if account.role != "client" or supporter is None:
         flash(_("えらべるものから選んでください。"), "error")
         return redirect(url_for(".show", user_id=account.id))

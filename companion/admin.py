@@ -1,34 +1,16 @@
 """The manager's view of the office: the access log and the history of assignments."""
-from datetime import datetime
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from peewee import JOIN
 
-from .access import roles_required, small_id
+from .access import office_people, roles_required
 from .clock import day_bounds
+from .fields import form_load
 from .models import AccessLog, Assignment, User
+from .schemas import AccessLogQuerySchema
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 200
-
-
-def office_people(role=None):
-    """People of the manager's office, optionally of one role."""
-    query = User.select().where(User.office == current_user.office_id)
-    if role:
-        query = query.where(User.role == role)
-    return query.order_by(User.display_name)
-
-
-def parse_day(name):
-    """A YYYY-MM-DD query argument as a date, or None when absent or malformed."""
-    try:
-        day = datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
-    except ValueError:
-        return None
-    # Outside these years the day arithmetic would overflow; no log is that old or new.
-    return day if 2000 <= day.year <= 2100 else None
 
 
 @bp.get("/access-log")
@@ -40,23 +22,26 @@ def access_log():
              .join(Actor, on=(AccessLog.actor == Actor.id))
              .switch(AccessLog).join(Client, on=(AccessLog.client == Client.id))
              .where(Client.office == current_user.office_id))
-    actor_id = small_id(request.args.get("actor"))
-    client_id = small_id(request.args.get("client"))
-    start, end = parse_day("from"), parse_day("to")
-    if actor_id:
-        query = query.where(AccessLog.actor == actor_id)
-    if client_id:
-        query = query.where(AccessLog.client == client_id)
+    args, errors = form_load(AccessLogQuerySchema(), request.args)
+    if errors:
+        args = {}
+    start, end = args.get("from_"), args.get("to")
+    if args.get("actor"):
+        query = query.where(AccessLog.actor == args["actor"])
+    if args.get("client"):
+        query = query.where(AccessLog.client == args["client"])
     # Dates are days in Japan; the log is in UTC.
     if start:
         query = query.where(AccessLog.at >= day_bounds(start, start)[0])
     if end:
         query = query.where(AccessLog.at < day_bounds(end, end)[1])
-    rows = list(query.order_by(AccessLog.at.desc()).limit(PAGE + 1))
+    # A filter that can't be read shows nothing rather than everything.
+    rows = [] if errors else list(query.order_by(AccessLog.at.desc()).limit(PAGE + 1))
     return render_template(
         "admin/access_log.html", rows=rows[:PAGE], more=len(rows) > PAGE,
-        staff=office_people().where(User.role != "client"), clients=office_people("client"),
-        args=request.args)
+        staff=office_people(current_user).where(User.role != "client"),
+        clients=office_people(current_user, "client"),
+        args=request.args, errors=errors), 422 if errors else 200
 
 
 @bp.get("/assignments")

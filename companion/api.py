@@ -1,15 +1,14 @@
 """The JSON API under /api/v1: shared helpers, the session and the person signed in."""
 from flask import Blueprint, jsonify, request, session
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from . import auth, openapi
-from .access import client_or_404
 from .errors import Refused, api_error
+from .fields import plain
 from .openapi import doc
-from .schemas import LoginSchema, MeSchema, SessionSchema, UserSchema, plain
+from .schemas import LoginSchema, MeSchema, SessionSchema, UserSchema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 openapi.register(bp)
@@ -25,17 +24,6 @@ def load(schema, data=None, **kwargs):
         return schema.load(data, **kwargs)
     except ValidationError as exc:
         raise Refused(422, fields=plain(exc.messages))
-
-
-def requested_client(args):
-    """The client an API list is about: oneself, or client_id for staff (404 if not theirs)."""
-    if current_user.role == "client":
-        if args.get("client_id") not in (None, current_user.id):
-            raise Refused(404)
-        return current_user._get_current_object()
-    if args.get("client_id") is None:
-        raise Refused(422, fields={"client_id": [_("この項目を入れてください。")]})
-    return client_or_404(current_user, args["client_id"])
 
 
 def me_data():

@@ -16,7 +16,9 @@ from flask_login import (
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import log_access
+from .fields import form_load
 from .models import AccessLog, Invitation, User, utcnow
+from .schemas import NewPasswordSchema
 from .security import limiter
 
 bp = Blueprint("auth", __name__)
@@ -25,7 +27,6 @@ log = logging.getLogger("companion.auth")
 
 # Compared against when the login is unknown, so a wrong login takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
-MIN_PASSWORD = 8
 
 
 def init_app(app):
@@ -212,18 +213,6 @@ def find_invitation(token):
     return inv
 
 
-def password_problem(password, login=""):
-    """Why a new password can't be used, or None."""
-    from .passwords import is_common
-    if len(password or "") < MIN_PASSWORD:
-        return _("パスワードは%(n)d文字以上にしてください。", n=MIN_PASSWORD)
-    if len(password) > 200:
-        return _("パスワードが長すぎます。")
-    if is_common(password) or password.lower() == (login or "").lower():
-        return _("このパスワードはよく使われていて危ないです。ほかのものにしてください。")
-    return None
-
-
 def set_password(user, password):
     """Store a new password and end every existing session."""
     user.password_hash = generate_password_hash(password)
@@ -240,11 +229,11 @@ def accept_invitation(token):
     user = inv.user
     error = None
     if request.method == "POST":
-        password = request.form.get("password", "")
-        error = password_problem(password, user.login)
-        if not error and password != request.form.get("password2", ""):
-            error = _("2つのパスワードが同じではありません。")
+        data, errors = form_load(NewPasswordSchema(login=user.login), request.form,
+                                 keep_blank=("password", "password2"))
+        error = next(iter(errors.values()), None)
         if not error:
+            password = data["password"]
             from .db import database
             with database.atomic():
                 claimed = Invitation.update(used_at=utcnow()).where(
@@ -274,13 +263,14 @@ def change_password():
     if not check_password_hash(user.password_hash or _DUMMY_HASH, request.form.get("current", "")):
         flash(_("いまのパスワードがちがいます。"), "error")
         return redirect(url_for("pages.settings"))
-    problem = password_problem(request.form.get("password", ""), user.login)
-    if problem:
-        flash(problem, "error")
+    data, errors = form_load(NewPasswordSchema(login=user.login, only=("password",)),
+                             request.form, keep_blank=("password",))
+    if errors:
+        flash(errors["password"], "error")
         return redirect(url_for("pages.settings"))
     # Stay as remembered as before: a shared computer must not start remembering.
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    set_password(user, request.form["password"])
+    set_password(user, data["password"])
     session.clear()
     login_user(user, remember=remembered)
     flash(_("パスワードを変えました。ほかの端末ではログインし直してください。"))
@@ -290,8 +280,8 @@ def change_password():
 # What a session that came in by a staff link opened (GET pages and files of the person's own).
 OWN_READS = {
     "pages.home": "home", "notes.index": "notes", "notes.edit": "note", "prepare.prepare": "agenda",
-    "report_pages.records": "meeting", "report_pages.client_report": "report",
-    "api.list_notes": "notes", "api.read": "note", "api.export_json": "export",
+    "reports.records": "meeting", "reports.client_report": "report",
+    "api.notes.list_notes": "notes", "api.notes.read": "note", "api.export_json": "export",
     "api.export_csv": "export", "clients.access_log": "access_log",
 }
 

@@ -1,23 +1,24 @@
 """The caseload: the clients a supporter (or manager) sees, most in need of attention first."""
 from datetime import time, timedelta
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN, Case, fn
 
 from .access import record_access, roles_required, visible_clients
 from .agenda import DEFAULT_WINDOW, TREND_DAYS, AgendaCheckIn
-from .api import bp as api
 from .clock import japan_day, month_bounds, to_utc
-from .meeting_agenda import highlight_view
-from .meetings import days_until, start_of_today
+from .filters import day as format_day, month as format_month
+from .meetings.agenda_view import highlight_view
+from .meetings.schemas import CaseloadRowSchema
+from .meetings.service import days_until, start_of_today
 from .models import STAFF, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
 from .openapi import doc
 from .periods import support_period
-from .schemas import CaseloadRowSchema
-from .views import day as format_day, month as format_month
+
+bp = Blueprint("caseload", __name__)
 
 LABELS = {
     "urgent_worry": _l("すぐ相談したい"),
@@ -163,7 +164,7 @@ def caseload_page():
     return render_template("pages/supporter_home.html", rows=caseload(current_user))
 
 
-@api.get("/caseload")
+@bp.get("/caseload")
 @doc("The caseload, most in need of attention first", response=CaseloadRowSchema, many=True)
 @roles_required(*STAFF)
 def caseload_api():

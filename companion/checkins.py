@@ -6,15 +6,17 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import copy
-from .access import log_access, roles_required
-from .api import bp as api, load, requested_client
+from . import labels
+from .access import log_access, requested_client, roles_required
+from .api import load
 from .errors import Refused
+from .fields import form_load
 from .models import CheckIn, today, utcnow
 from .openapi import doc
-from .schemas import CheckInQuerySchema, CheckInSchema, form_load
+from .schemas import CheckInQuerySchema, CheckInSchema
 
 bp = Blueprint("checkins", __name__)
+api_bp = Blueprint("checkins", __name__)  # its API, under /api/v1
 SCALES = ("mood", "body", "sleep")
 
 
@@ -42,7 +44,7 @@ def parse_day(text):
     return day
 
 
-@api.put("/checkins/<day>")
+@api_bp.put("/checkins/<day>")
 @doc("Record the check-in of a day", body=CheckInSchema, response=CheckInSchema)
 @roles_required("client")
 def put_checkin(day):
@@ -51,13 +53,13 @@ def put_checkin(day):
     return jsonify(CheckInSchema().dump(checkin))
 
 
-@api.get("/checkins")
+@api_bp.get("/checkins")
 @doc("Check-ins in a date range", query=CheckInQuerySchema, response=CheckInSchema, many=True)
 @roles_required("client", "supporter", "manager")
 def list_checkins():
     """Check-ins in a date range (the last 31 days by default)."""
     args = load(CheckInQuerySchema(), request.args.to_dict())
-    client = requested_client(args)
+    client = requested_client(current_user, args)
     end = args.get("to") or today()
     start = args.get("from_") or end - timedelta(days=30)
     rows = (CheckIn.select().where((CheckIn.client == client.id) & (CheckIn.day >= start)
@@ -112,7 +114,7 @@ def days():
     rows = recent(current_user)
     end = today()
     start = end - timedelta(days=29)
-    scales = [{"name": scale, "label": str(copy.SCALES[scale]), "mean": None,
+    scales = [{"name": scale, "label": str(labels.SCALES[scale]), "mean": None,
                "previous_mean": None, "days_logged": sum(getattr(r, scale) is not None for r in rows),
                "series": [{"day": r.day, "value": getattr(r, scale)} for r in rows
                           if getattr(r, scale) is not None]}

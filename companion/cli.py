@@ -75,7 +75,9 @@ def create_user(login, role, display_name, supporter_login, office_name, passwor
     """Create an account; without a password, print an invitation URL."""
     from . import auth
     from .models import Assignment, ClientProfile, Office, User
-    from .schemas import AccountSchema, ValidationError, plain
+    from marshmallow import ValidationError
+    from .fields import plain
+    from .schemas import AccountSchema, NewPasswordSchema
     login = login.strip().lower()
     if supporter_login and role != "client":
         raise click.ClickException("--supporter is for a client's account only")
@@ -88,9 +90,10 @@ def create_user(login, role, display_name, supporter_login, office_name, passwor
         password = None
         if password_stdin:
             password = click.get_text_stream("stdin").readline().rstrip("\r\n")
-            problem = auth.password_problem(password, login)
-            if problem:
-                raise click.ClickException(problem)
+            try:
+                NewPasswordSchema(login=login).load({"password": password})
+            except ValidationError as exc:
+                raise click.ClickException(" ".join(plain(exc.messages)["password"]))
     db.migrate()
     with db.database.connection_context(), db.database.atomic():
         if User.select().where(User.login == login).exists():

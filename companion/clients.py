@@ -21,9 +21,9 @@ def show(client_id):
                 .order_by(CheckIn.day.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
     log_access(current_user, client, "client_page")
-    from .meetings import next_meeting, open_actions
+    from .meetings.service import next_meeting, open_actions
     from .periods import support_period
-    from .reports import summaries
+    from .reports.service import summaries
     from .timeline import timeline
     period = timeline(support_period(profile.hire_date), today(), profile.certificate_valid_from,
                       profile.certificate_valid_to) if profile and profile.hire_date else None

@@ -137,7 +137,7 @@ SUMMARIES = {
 
 def _seed_meetings():
     """Last month's closed meeting (sato, suzuki) and the next one for most clients, once."""
-    from . import meetings
+    from .meetings import service as meetings
     from .models import ActionItem, AgendaItem, Meeting
     clients = {u.login: u for u in User.select().where(User.login.in_([c[0] for c in CLIENTS]))}
     if Meeting.select().where(Meeting.client.in_(list(clients.values()))).exists():
@@ -191,8 +191,8 @@ REPORTS = {
 
 def _seed_reports():
     """Last month's 支援レポート for sato (to approve) and suzuki (approved), once."""
-    from . import reports
     from .models import Meeting, MonthlyReport
+    from .reports import service as reports
     clients = {u.login: u for u in User.select().where(User.login.in_(list(REPORTS)))}
     if MonthlyReport.select().where(MonthlyReport.client.in_(list(clients.values()))).exists():
         return

@@ -10,14 +10,14 @@ from peewee import JOIN
 
 from .access import roles_required
 from .api import bp as api
-from .meeting_agenda import item_view
+from .meetings.agenda_view import item_view
 from .models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, User, today,
     utcnow,
 )
 from .openapi import doc
 from .periods import support_period
-from .reports import client_copy
+from .reports.service import client_copy
 from .schemas import ExportSchema
 
 # file: (where the rows are in the JSON export, columns); nested rows carry their meeting_id.

@@ -3,8 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .i18n import LANGUAGES
+from .fields import form_load
 from .models import STAFF
+from .schemas import SettingsSchema
 
 bp = Blueprint("pages", __name__)
 
@@ -14,11 +15,11 @@ bp = Blueprint("pages", __name__)
 def home():
     """Each role's starting page."""
     if current_user.role == "client":
-        from .note_pages import client_home
+        from .notes.pages import client_home
         return client_home()
     if current_user.role == "manager":
         return redirect(url_for("accounts.index"))
-    from .meeting_pages import caseload_page
+    from .meetings.pages import caseload_page
     return caseload_page()
 
 
@@ -28,10 +29,12 @@ def settings():
     """Language, furigana and password."""
     user = current_user._get_current_object()
     if request.method == "POST":
-        locale = request.form.get("locale")
-        if locale in LANGUAGES:
-            user.locale = locale
-        user.furigana = request.form.get("furigana") == "on"
+        data, errors = form_load(SettingsSchema(), request.form)
+        if errors:
+            flash(" ".join(errors.values()), "error")
+            return redirect(url_for("pages.settings"))
+        for key, value in data.items():
+            setattr(user, key, value)
         user.save()
         flash(_("設定を保存しました。"))
         return redirect(url_for("pages.settings"))
@@ -46,7 +49,7 @@ def _navigation():
         items = [("pages.home", _("ホーム"))]
         if role == "client":
             items.append(("notes.index", _("メモ")))
-            items.append(("report_pages.records", _("きろく")))
+            items.append(("reports.records", _("きろく")))
         if role in STAFF:
             items.append(("accounts.index", _("アカウント")))
         if role == "manager":

@@ -1,14 +1,19 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL when a URL is given), people, logins."""
+import json
 import logging
 import os
 import re
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import pytest
 from werkzeug.security import generate_password_hash
 
-from companion import create_app, db
-from companion.models import Assignment, ClientProfile, Office, User
+from companion import create_app, db, models
+from companion.models import (
+    ActionItem, AgendaItem, Assignment, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
+    today, utcnow,
+)
 
 PG_URL = os.environ.get("COMPANION_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -172,3 +177,123 @@ def count_queries():
 def pytest_report_header(config):
     """Say which database engine this run uses, so a CI log shows both passes."""
     return f"companion database: {'PostgreSQL ' + PG_URL.split('@')[-1] if PG_URL else 'SQLite (a fresh file per test)'}"
+
+
+def held(client, supporter, notes=(), when=None, mode="in_person", actions=(), summary="まとめ"):
+    """A meeting closed at `when` (an hour ago by default); notes: [(note, status, outcome)]."""
+    when = when or utcnow() - timedelta(hours=1)
+    with db.database.connection_context():
+        meeting = Meeting.create(client=client.id, supporter=supporter.id, mode=mode,
+                                 scheduled_at=when - timedelta(hours=1), state="closed",
+                                 started_at=when - timedelta(minutes=50), closed_at=when,
+                                 summary=summary, snapshot=json.dumps({
+                                     "highlights": [],
+                                     "condition": [[s, None, None, 0, []] for s in ("mood", "body", "sleep")],
+                                     "window": [(when - timedelta(days=30)).isoformat(), when.isoformat()]}))
+        for position, (note, status, outcome) in enumerate(notes):
+            AgendaItem.create(meeting=meeting, section="worries" if note.kind == "worry" else "wins",
+                              position=position, ref_type="note", note=note.id, text=note.body,
+                              kind=note.kind, topic=note.topic, status=status, outcome=outcome)
+        for text, owner in actions:
+            ActionItem.create(client=client.id, meeting=meeting, text=text, owner=owner)
+    return meeting
+
+
+def all_models():
+    """Every table the application defines."""
+    base = models.BaseModel
+    return [m for m in vars(models).values()
+            if isinstance(m, type) and issubclass(m, base) and m is not base]
+
+
+def note(client, visibility="shared"):
+    """A note written by client."""
+    return Note.create(client=client, kind="worry", weight="small", body="朝がつらい",
+                       visibility=visibility, written_at=datetime(2025, 5, 1, 3, 0))
+
+
+def sign_in(client, user):
+    """Put user's login in the test client's session, as a successful login does.
+
+    A real login checks a password hash, which is slow on purpose; the matrix is about
+    what a signed-in person may reach, and test_auth covers logging in itself.
+    """
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def world(people, login_as):
+    """Real objects of the client's, seen by their supporter and the manager; ids by argument name."""
+    sato, supporter = people["client"], people["supporter"]
+    with db.database.connection_context():
+        note = Note.create(client=sato, kind="worry", weight="small", body="電話がこわい",
+                           written_at=utcnow() - timedelta(days=1))
+        running = Meeting.create(client=sato, supporter=supporter, scheduled_at=utcnow())
+        scheduled = Meeting.create(client=sato, supporter=supporter,
+                                   scheduled_at=utcnow() + timedelta(days=3))
+    staff = login_as("supporter")
+    started = staff.post(f"/api/v1/meetings/{running.id}/start").get_json()
+    item = next(i for s in started["sections"] for i in s["items"])
+    action = staff.post(f"/api/v1/meetings/{running.id}/actions",
+                        json={"text": "メモ帳を買う", "owner": "client"}).get_json()
+    month = (utcnow() + timedelta(hours=9)).strftime("%Y-%m")
+    with db.database.connection_context():
+        MonthlyReport.create(client=sato, month=month)
+    return {"note_id": note.id, "meeting_id": str(scheduled.id), "item_id": str(item["id"]),
+            "action_id": str(action["id"]), "client_id": str(sato.id), "user_id": str(sato.id),
+            "month": month, "day": today().isoformat(), "what": "private", "token": "x" * 43}
+
+
+def fill(rule, values):
+    """The rule's URL with each argument taken from values."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values[m.group(1)], rule)
+
+
+@pytest.fixture
+def login(login_as):
+    """A logged-in browser per person: login("supporter") → an Auth with its own cookies."""
+    return login_as
+
+
+def write(client, body, kind="worry", days_ago=1, **fields):
+    """A note the client jotted days_ago days ago."""
+    written = utcnow() - timedelta(days=days_ago)
+    with db.database.connection_context():
+        return Note.create(client=client, kind=kind, body=body, written_at=written,
+                           received_at=written, updated_at=written,
+                           weight=fields.pop("weight", "small" if kind == "worry" else None),
+                           **fields)
+
+
+def schedule(auth, client, days=0, mode="in_person"):
+    """Schedule a meeting through the API; its JSON."""
+    moment = (utcnow() + timedelta(days=days)).replace(microsecond=0).isoformat() + "Z"
+    response = auth.post("/api/v1/meetings", json={"client_id": client.id, "scheduled_at": moment,
+                                                   "mode": mode})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def agenda(auth, meeting_id):
+    """The agenda of a meeting as the API gives it."""
+    response = auth.client.get(f"/api/v1/meetings/{meeting_id}/agenda")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def section(data, key):
+    """The items of one section."""
+    return next(s for s in data["sections"] if s["key"] == key)["items"]
+
+
+def item_for(data, text):
+    """The agenda item showing this text, wherever it is."""
+    return next(i for s in data["sections"] for i in s["items"] if i["text"] == text)
+
+
+def form(auth, url, data, page):
+    """Post an HTML form with the CSRF token of the page it sits on."""
+    html = auth.client.get(page).get_data(as_text=True)
+    return auth.client.post(url, data={**data, "csrf_token": form_token(html)})

@@ -6,7 +6,7 @@ import pytest
 from companion import db
 from companion.access import log_access, record_access
 from companion.models import AccessLog, User
-from test_hostile_inputs import fill, world  # noqa: F401 (world is a fixture)
+from conftest import fill
 
 # Staff pages that show no client's data: their own settings, the office's lists of
 # accounts and logs, and the app's files.

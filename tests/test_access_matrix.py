@@ -1,11 +1,12 @@
 """Who reaches which page and API route: every role against every route and other people's data."""
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 import conftest
 from companion import create_app, db
 from companion.models import AccessLog, Assignment, Note, Office, today
+from conftest import note, sign_in
 
 ROLES = ("anonymous", "client", "supporter", "other_supporter", "manager", "manager_b")
 
@@ -51,12 +52,6 @@ MATRIX = [
 
 CASES = [pytest.param(url, role, expected, id=f"{role}-{url}")
          for url, *statuses in MATRIX for role, expected in zip(ROLES, statuses)]
-
-
-def note(client, visibility="shared"):
-    """A note written by client."""
-    return Note.create(client=client, kind="worry", weight="small", body="朝がつらい",
-                       visibility=visibility, written_at=datetime(2025, 5, 1, 3, 0))
 
 
 def cast():
@@ -115,17 +110,6 @@ def matrix_client(matrix_app):
 def targets(matrix_app):
     """Ids of every person and note, by the names the matrix uses."""
     return {name: thing.id for name, thing in matrix_app.cast.items()}
-
-
-def sign_in(client, user):
-    """Put user's login in the test client's session, as a successful login does.
-
-    A real login checks a password hash, which is slow on purpose; the matrix is about
-    what a signed-in person may reach, and test_auth covers logging in itself.
-    """
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 @pytest.mark.parametrize("url, role, expected", CASES)

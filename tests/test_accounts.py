@@ -7,8 +7,7 @@ from werkzeug.security import check_password_hash
 
 from companion import db
 from companion.models import Assignment, ClientProfile, Invitation, User, today, utcnow
-from conftest import form_token
-from test_access_matrix import sign_in
+from conftest import form_token, sign_in
 
 NEW_PASSWORD = "a calm morning walk"
 

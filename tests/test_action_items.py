@@ -6,7 +6,7 @@ import pytest
 from companion import db
 from companion.agenda import action_outcomes
 from companion.models import ActionItem, AgendaItem, Meeting, TalkingPoint, today, utcnow
-from test_meetings import agenda, form, item_for, login, schedule, section, write  # noqa: F401
+from conftest import agenda, form, item_for, schedule, section, write
 
 
 def decide(supporter, client, *texts, due=None):

@@ -9,7 +9,7 @@ import pytest
 from companion import db
 from companion.db import insert_rows
 from companion.models import ActionItem, AgendaItem, CheckIn, Meeting, Note, TalkingPoint, utcnow
-from test_meetings import login, schedule, write  # noqa: F401 (login is a fixture)
+from conftest import schedule, write
 
 repair = importlib.import_module("companion.migrations.0005_action_lifecycle").repair
 

@@ -11,8 +11,7 @@ from companion.models import (
 )
 from companion.needs import FLAGS, Facts, Flag, flags_for, need_order
 from companion.periods import add_months
-
-from test_meetings import login, schedule, write  # noqa: F401 (login is a fixture)
+from conftest import schedule, write
 
 NOW = datetime(2026, 11, 25, 3, 0)
 TODAY = date(2026, 11, 25)

@@ -7,8 +7,7 @@ import pytest
 
 from companion import cli, create_app, db, demo
 from companion.models import Assignment, User
-from conftest import csrf_token, form_token
-from test_migrations import all_models
+from conftest import all_models, csrf_token, form_token
 
 
 def row_counts():

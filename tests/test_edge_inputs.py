@@ -1,9 +1,10 @@
 """Odd input never breaks a page, and every staff look at a client's data is logged."""
 from datetime import timedelta
 
+import pytest
+
 from companion.models import AccessLog, MonthlyReport, Note, today, utcnow
-from conftest import PASSWORD
-from test_meetings import schedule
+from conftest import PASSWORD, schedule
 
 
 def test_a_phone_clock_far_ahead_is_clamped_and_my_notes_still_open(people, auth, client):
@@ -38,9 +39,17 @@ def test_check_in_ranges_out_of_the_calendar_are_refused(people, auth, client):
     assert response.status_code == 422 and "to" in response.get_json()["error"]["fields"]
 
 
-def test_access_log_filters_out_of_the_calendar_are_ignored(people, auth, client):
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "from=2026-02-30",
+                                   "actor=abc", "client=0"])
+def test_access_log_filters_that_cant_be_read_are_refused_with_a_reason(people, login_as, auth,
+                                                                        client, query):
+    login_as("supporter").client.get(f"/api/v1/notes?client_id={people['client'].id}")
     auth.login("manager")
-    assert client.get("/admin/access-log?from=0001-01-01&to=9999-12-31").status_code == 200
+    assert "<tbody>" in client.get("/admin/access-log").get_data(as_text=True)
+    response = client.get(f"/admin/access-log?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="filter-error"' in html and "<tbody>" not in html  # nothing rather than everything
 
 
 def test_changing_the_password_keeps_a_session_unremembered(people, auth, client):
@@ -67,4 +76,5 @@ def test_a_draft_report_hides_the_supporters_unfinished_comments_from_the_client
                          comment_for_client="下書き", comment_for_employer="下書き")
     auth.login("client")
     data = client.get(f"/api/v1/clients/{people['client'].id}/reports/{month}").get_json()
-    assert data["comment_for_client"] == "" and data["comment_for_employer"] == ""
+    assert data["status"] == "draft"
+    assert "comment_for_client" not in data and "comment_for_employer" not in data

@@ -7,11 +7,10 @@ from datetime import timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from companion import db, reports
+from companion import db
 from companion.models import CheckIn, Note, today, utcnow
-
-from test_meetings import login, write  # noqa: F401 (login is a fixture)
-from test_reports import held
+from companion.reports import service as reports
+from conftest import held, write
 
 
 @pytest.fixture

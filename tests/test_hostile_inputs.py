@@ -15,8 +15,9 @@ import pytest
 
 from companion import db
 from companion.models import (
-    Meeting, MonthlyReport, Note, today, utcnow,
+    today, utcnow,
 )
+from conftest import fill
 
 ROLES = ("client", "supporter", "manager")
 SKIP = {"/static/<path:filename>", "/logout", "/api/v1/session"}  # these end the session under test
@@ -48,34 +49,6 @@ QUERIES = ((("client_id", "actor", "client"), ["99999999999999999999999", "-1", 
            (("from", "to", "month"), HOSTILE_DATES + ["9999-99"]),
            (("kind", "state", "copy", "next", "lang"), ["\x00", "%ED%A0%80", "//evil.example", "x" * 3000]))
 HOSTILE_NUMBERS = ["99999999999999999999999", "-1", "0", "1e400", "NaN"]
-
-
-@pytest.fixture
-def world(people, login_as):
-    """Real objects of the client's, seen by their supporter and the manager; ids by argument name."""
-    sato, supporter = people["client"], people["supporter"]
-    with db.database.connection_context():
-        note = Note.create(client=sato, kind="worry", weight="small", body="電話がこわい",
-                           written_at=utcnow() - timedelta(days=1))
-        running = Meeting.create(client=sato, supporter=supporter, scheduled_at=utcnow())
-        scheduled = Meeting.create(client=sato, supporter=supporter,
-                                   scheduled_at=utcnow() + timedelta(days=3))
-    staff = login_as("supporter")
-    started = staff.post(f"/api/v1/meetings/{running.id}/start").get_json()
-    item = next(i for s in started["sections"] for i in s["items"])
-    action = staff.post(f"/api/v1/meetings/{running.id}/actions",
-                        json={"text": "メモ帳を買う", "owner": "client"}).get_json()
-    month = (utcnow() + timedelta(hours=9)).strftime("%Y-%m")
-    with db.database.connection_context():
-        MonthlyReport.create(client=sato, month=month)
-    return {"note_id": note.id, "meeting_id": str(scheduled.id), "item_id": str(item["id"]),
-            "action_id": str(action["id"]), "client_id": str(sato.id), "user_id": str(sato.id),
-            "month": month, "day": today().isoformat(), "what": "private", "token": "x" * 43}
-
-
-def fill(rule, values):
-    """The rule's URL with each argument taken from values."""
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values[m.group(1)], rule)
 
 
 def openapi_bodies(app):

@@ -59,3 +59,42 @@ def test_no_module_of_companion_imports_itself_in_a_circle():
     for module in sorted(graph):
         visit(module, [module])
     assert sorted(cycles) == []
+
+
+PURE = ("agenda", "periods", "needs", "chart", "timeline", "reports/copies")
+
+
+def outside_imports(path):
+    """The top-level names of the libraries a module imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+    return found
+
+
+def test_the_pure_core_imports_neither_flask_nor_peewee_even_through_other_modules():
+    graph = {module_of(p): imports(p) for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts}
+    for name in PURE:
+        seen, todo = set(), [f"companion.{name.replace('/', '.')}"]
+        while todo:
+            module = todo.pop()
+            if module in seen or module == "companion":
+                continue
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+        for module in seen:
+            path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+            assert not outside_imports(path) & {"flask", "flask_babel", "flask_login", "peewee",
+                                                "playhouse"}, (name, module)
+
+
+def test_test_modules_never_import_one_another():
+    for path in sorted(HERE.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith(("test_", "tests")), path.name
+            elif isinstance(node, ast.Import):
+                assert not [a for a in node.names if a.name.startswith("test_")], path.name

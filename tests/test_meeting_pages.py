@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 
 from companion import db
 from companion.models import AccessLog, ActionItem, AgendaItem, CheckIn, Meeting, Note, User, today
-
-from test_meetings import agenda, form, login, schedule, write  # noqa: F401 (login is a fixture)
+from conftest import agenda, form, schedule, write
 
 
 def test_live_agenda_page_and_api_show_the_same_items(people, login):

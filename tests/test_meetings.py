@@ -3,66 +3,18 @@ from datetime import timedelta
 
 import pytest
 
-import conftest
 from companion import db
 from companion.models import (
-    ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, Note, TalkingPoint, today, utcnow,
+    ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, Note, TalkingPoint, today,
 )
+from conftest import agenda, form, item_for, schedule, section, write
 
 SECTION_KEYS = ["priorities", "actions_review", "condition", "wins", "worries", "goals",
                 "challenges", "for_employer", "supporter_points"]
 
 
-@pytest.fixture
-def login(login_as):
-    """A logged-in browser per person: login("supporter") → an Auth with its own cookies."""
-    return login_as
-
-
-def write(client, body, kind="worry", days_ago=1, **fields):
-    """A note the client jotted days_ago days ago."""
-    written = utcnow() - timedelta(days=days_ago)
-    with db.database.connection_context():
-        return Note.create(client=client, kind=kind, body=body, written_at=written,
-                           received_at=written, updated_at=written,
-                           weight=fields.pop("weight", "small" if kind == "worry" else None),
-                           **fields)
-
-
-def schedule(auth, client, days=0, mode="in_person"):
-    """Schedule a meeting through the API; its JSON."""
-    moment = (utcnow() + timedelta(days=days)).replace(microsecond=0).isoformat() + "Z"
-    response = auth.post("/api/v1/meetings", json={"client_id": client.id, "scheduled_at": moment,
-                                                   "mode": mode})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def agenda(auth, meeting_id):
-    """The agenda of a meeting as the API gives it."""
-    response = auth.client.get(f"/api/v1/meetings/{meeting_id}/agenda")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def section(data, key):
-    """The items of one section."""
-    return next(s for s in data["sections"] if s["key"] == key)["items"]
-
-
 def texts(data, key):
     return [item["text"] for item in section(data, key)]
-
-
-def item_for(data, text):
-    """The agenda item showing this text, wherever it is."""
-    return next(i for s in data["sections"] for i in s["items"] if i["text"] == text)
-
-
-def form(auth, url, data, page):
-    """Post an HTML form with the CSRF token of the page it sits on."""
-    html = auth.client.get(page).get_data(as_text=True)
-    return auth.client.post(url, data={**data, "csrf_token": conftest.form_token(html)})
 
 
 def test_a_whole_cycle_from_notes_to_the_next_agenda(people, login):
@@ -294,34 +246,6 @@ def test_a_supporter_no_longer_assigned_loses_the_meeting(people, login, running
     me = login("supporter")
     assert me.client.get(f"/api/v1/meetings/{meeting_id}").status_code == 404
     assert me.post(f"/api/v1/meetings/{meeting_id}/close").status_code == 404
-
-
-@pytest.mark.parametrize("mode", ["positive", "negative"])
-def test_schemathesis_on_a_real_meeting_as_its_supporter(app, people, login, mode):
-    """The meeting routes answer only what the document says, never a server error."""
-    from schemathesis import GenerationMode
-
-    from test_openapi import fuzz, spec
-    write(people["client"], "指示が分かりにくい")
-    supporter = login("supporter")
-    meeting = schedule(supporter, people["client"])
-    running = schedule(supporter, people["client"], days=8)
-    frozen = supporter.post(f"/api/v1/meetings/{running['id']}/start",
-                            json={"confirm_early": True}).get_json()
-    only = {(m, p) for m, p in (
-        ("GET", "/meetings"), ("POST", "/meetings"), ("GET", "/meetings/{meeting_id}"),
-        ("PATCH", "/meetings/{meeting_id}"), ("GET", "/meetings/{meeting_id}/agenda"),
-        ("POST", "/meetings/{meeting_id}/actions"), ("POST", "/meetings/{meeting_id}/points"),
-        ("PATCH", "/agenda-items/{item_id}"), ("POST", "/meetings/{meeting_id}/start"),
-        ("POST", "/meetings/{meeting_id}/cancel"), ("POST", "/meetings/{meeting_id}/close"))}
-    for meeting_id in (running["id"], meeting["id"]):
-        failures, seen = fuzz(app, supporter, spec(supporter.client), GenerationMode(mode),
-                              fixed={"meeting_id": meeting_id,
-                                     "item_id": section(frozen, "worries")[0]["id"]},
-                              only=only)
-        assert not failures, "\n\n".join(failures[:5])
-        if mode == "positive":
-            assert 200 in seen[("GET", "/meetings/{meeting_id}/agenda")], dict(seen)
 
 
 def test_quiet_counts_from_the_last_note_even_when_it_was_already_discussed(people, login):

@@ -5,14 +5,8 @@ import pytest
 from playhouse.schema_diff import diff_models
 
 import conftest
-from companion import create_app, db, models
-
-
-def all_models():
-    """Every table the application defines."""
-    base = models.BaseModel
-    return [m for m in vars(models).values()
-            if isinstance(m, type) and issubclass(m, base) and m is not base]
+from companion import create_app, db
+from conftest import all_models
 
 
 def migration_names():

@@ -29,15 +29,18 @@ from hypothesis.stateful import (
 )
 
 import conftest
-from companion import db, meetings, notes, reports
-from companion.errors import Refused
+from companion import db
 from companion.checkins import save_checkin
-from companion.meeting_agenda import agenda_for
+from companion.errors import Refused
+from companion.meetings import service as meetings
+from companion.meetings.agenda_view import agenda_for
 from companion.models import (
     ActionItem, AgendaItem, Meeting, Note, Office, today, utcnow,
 )
-from companion.report_copy import REPORTED
-from test_migrations import all_models
+from companion.notes import service as notes
+from companion.reports import service as reports
+from companion.reports.copies import REPORTED
+from conftest import all_models
 
 PROFILES = {
     # The same lives on every run on a laptop, so that reaching the close never depends on luck.

@@ -14,6 +14,7 @@ from schemathesis.checks import (
 
 from companion.models import today
 from companion.openapi import doc, undocumented
+from conftest import schedule, section, write
 
 # No 5xx, and every answer is one the document describes.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -138,3 +139,30 @@ def test_schemathesis_on_real_notes_and_days(app, people, auth, client, mode):
         assert 204 in seen[("DELETE", "/notes/{note_id}")]
     else:
         assert 422 in seen[("PATCH", "/notes/{note_id}")]
+
+
+@pytest.mark.parametrize("mode", ["positive", "negative"])
+def test_schemathesis_on_a_real_meeting_as_its_supporter(app, people, login, mode):
+    """The meeting routes answer only what the document says, never a server error."""
+    from schemathesis import GenerationMode
+
+    write(people["client"], "指示が分かりにくい")
+    supporter = login("supporter")
+    meeting = schedule(supporter, people["client"])
+    running = schedule(supporter, people["client"], days=8)
+    frozen = supporter.post(f"/api/v1/meetings/{running['id']}/start",
+                            json={"confirm_early": True}).get_json()
+    only = {(m, p) for m, p in (
+        ("GET", "/meetings"), ("POST", "/meetings"), ("GET", "/meetings/{meeting_id}"),
+        ("PATCH", "/meetings/{meeting_id}"), ("GET", "/meetings/{meeting_id}/agenda"),
+        ("POST", "/meetings/{meeting_id}/actions"), ("POST", "/meetings/{meeting_id}/points"),
+        ("PATCH", "/agenda-items/{item_id}"), ("POST", "/meetings/{meeting_id}/start"),
+        ("POST", "/meetings/{meeting_id}/cancel"), ("POST", "/meetings/{meeting_id}/close"))}
+    for meeting_id in (running["id"], meeting["id"]):
+        failures, seen = fuzz(app, supporter, spec(supporter.client), GenerationMode(mode),
+                              fixed={"meeting_id": meeting_id,
+                                     "item_id": section(frozen, "worries")[0]["id"]},
+                              only=only)
+        assert not failures, "\n\n".join(failures[:5])
+        if mode == "positive":
+            assert 200 in seen[("GET", "/meetings/{meeting_id}/agenda")], dict(seen)

@@ -8,39 +8,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import conftest
-from companion import db, reports
+from companion import db
 from companion.models import (
     ACTION_OWNERS, ITEM_STATUSES, MEETING_MODES, NOTE_KINDS, NOTE_TOPICS,
-    AccessLog, ActionItem, AgendaItem, CheckIn, Meeting, MonthlyReport, Note, today, utcnow,
+    AccessLog, CheckIn, Meeting, MonthlyReport, Note, today, utcnow,
 )
-from companion.report_copy import (
-    ReportAction, ReportItem, ReportMeeting, employer_meetings,
-)
-
-from test_meetings import form, item_for, login, schedule, write  # noqa: F401
+from companion.reports import service as reports
+from companion.reports.copies import ReportAction, ReportItem, ReportMeeting, employer_meetings
+from conftest import form, held, item_for, schedule, write
 
 SECTIONS = ("priorities", "actions_review", "wins", "worries", "goals", "challenges",
             "for_employer", "supporter_points")
-
-
-def held(client, supporter, notes=(), when=None, mode="in_person", actions=(), summary="まとめ"):
-    """A meeting closed at `when` (an hour ago by default); notes: [(note, status, outcome)]."""
-    when = when or utcnow() - timedelta(hours=1)
-    with db.database.connection_context():
-        meeting = Meeting.create(client=client.id, supporter=supporter.id, mode=mode,
-                                 scheduled_at=when - timedelta(hours=1), state="closed",
-                                 started_at=when - timedelta(minutes=50), closed_at=when,
-                                 summary=summary, snapshot=json.dumps({
-                                     "highlights": [],
-                                     "condition": [[s, None, None, 0, []] for s in ("mood", "body", "sleep")],
-                                     "window": [(when - timedelta(days=30)).isoformat(), when.isoformat()]}))
-        for position, (note, status, outcome) in enumerate(notes):
-            AgendaItem.create(meeting=meeting, section="worries" if note.kind == "worry" else "wins",
-                              position=position, ref_type="note", note=note.id, text=note.body,
-                              kind=note.kind, topic=note.topic, status=status, outcome=outcome)
-        for text, owner in actions:
-            ActionItem.create(client=client.id, meeting=meeting, text=text, owner=owner)
-    return meeting
 
 
 def url(client, month, action=""):
@@ -73,8 +51,9 @@ def texts(copy):
 def test_client_copy_holds_everything_discussed_and_says_what_goes_further(people, login,
                                                                             month_of_notes):
     month = month_of_notes["month"]
+    login("supporter").post(url(people["client"], month, "/finalise"))
     copy = login("client").client.get(url(people["client"], month)).get_json()
-    assert copy["copy"] == "client" and copy["status"] == "draft"
+    assert copy["copy"] == "client" and copy["status"] == "finalised"
     assert texts(copy) == ["薬の時間に眠くなる", "新しい業務を覚えられた", "指示はメモでほしい"]
     [meeting] = copy["meetings"]
     assert meeting["mode"] == "in_person" and meeting["summary"] == "眠気の話をした"
@@ -113,6 +92,7 @@ def test_a_note_made_private_or_deleted_after_the_meeting_never_reaches_the_empl
         preview = reports.employer_copy(sato, reports.stored(sato, month))
     assert texts(preview) == []
     # The client's own copy still holds the meeting record, deleted note included.
+    login("supporter").post(url(sato, month, "/finalise"))
     assert "指示はメモでほしい" in texts(me.client.get(url(sato, month)).get_json())
 
 
@@ -203,6 +183,23 @@ def test_the_month_from_finalising_to_the_clients_approval(people, login, month_
     copy = supporter.client.get(employer)
     assert copy.status_code == 200 and copy.get_json() == json.loads(report.employer_copy)
     assert copy.get_json()["approved_at"] == data["approved_at"]
+
+
+def test_a_client_sees_only_the_state_of_a_draft_in_the_api_and_on_the_page(people, login,
+                                                                           month_of_notes):
+    sato, month = people["client"], month_of_notes["month"]
+    supporter, me = login("supporter"), login("client")
+    supporter.patch(url(sato, month), json={"comment_for_client": "まだ書きかけ"})
+    draft = me.client.get(url(sato, month)).get_json()
+    assert draft["status"] == "draft" and "meetings" not in draft
+    assert "comment_for_client" not in draft
+    page = me.client.get(f"/records/{month}").get_data(as_text=True)
+    assert "まだ書きかけ" not in page and "薬の時間に眠くなる" not in page
+    staff = supporter.client.get(url(sato, month)).get_json()
+    assert staff["comment_for_client"] == "まだ書きかけ" and texts(staff)
+    supporter.post(url(sato, month, "/finalise"))
+    assert texts(me.client.get(url(sato, month)).get_json())
+    assert "まだ書きかけ" in me.client.get(f"/records/{month}").get_data(as_text=True)
 
 
 def test_the_client_asks_for_changes_and_the_report_is_a_draft_again(people, login, month_of_notes):
@@ -448,10 +445,9 @@ def test_checkins_of_the_month_make_the_condition_summary(people, login, month_o
     with db.database.connection_context():
         CheckIn.create(client=sato, day=first, mood=2, body=4, sleep=3)
         CheckIn.create(client=sato, day=first - timedelta(days=3), mood=5, body=5, sleep=5)
-    copy = login("client").client.get(url(sato, month)).get_json()
+    copy = login("supporter").client.get(url(sato, month)).get_json()
     mood = copy["condition"]["scales"][0]
     assert (mood["mean"], mood["previous_mean"], mood["days_logged"]) == (2.0, 5.0, 1)
-
 
 
 def test_the_staff_preview_and_the_api_say_the_same_before_approval(people, login, month_of_notes):

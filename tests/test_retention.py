@@ -8,9 +8,7 @@ from companion.models import (
     AgendaItem, Meeting, MonthlyReport, RecordRetained, today, utcnow,
 )
 from companion.periods import add_months
-
-from test_meetings import login, write  # noqa: F401 (login is a fixture)
-from test_reports import held
+from conftest import held, write
 
 SIX_YEARS = timedelta(days=6 * 366)
 

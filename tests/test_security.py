@@ -6,8 +6,7 @@ import pytest
 
 from companion import db
 from companion.models import CheckIn, Note, User, today
-from conftest import csrf_token, form_token
-from test_access_matrix import note, sign_in
+from conftest import csrf_token, form_token, note, sign_in
 
 BIG = 64 * 1024 + 1
 

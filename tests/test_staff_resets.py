@@ -7,7 +7,7 @@ import time_machine
 import conftest
 from companion import db
 from companion.models import AccessLog, Invitation, User
-from test_meetings import login, write  # noqa: F401 (login is a fixture)
+from conftest import write
 
 NEW_PASSWORD = "a brand new passphrase"
 

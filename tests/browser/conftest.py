@@ -7,12 +7,16 @@ import os
 import shutil
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 from werkzeug.serving import make_server
 
 from companion import create_app, db
 from companion.models import Note
+from companion.notes.service import create_note
 
 CHROMIUM = os.environ.get("COMPANION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -189,3 +193,120 @@ def shot(page, name):
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=True)
+
+
+def ready_for_offline(page):
+    """Log in, let the service worker take over, and visit Home and Write once so it keeps them."""
+    log_in(page, "client")
+    wait_for_worker(page)
+    page.goto("/notes/new")
+    page.goto("/")
+    wait_until(page, """caches.open('companion-pages').then(c => Promise.all(
+        [c.match('/'), c.match('/notes/new')])).then(([a, b]) => Boolean(a && b))""")
+
+
+def write(page, text, kind="worry"):
+    """Open Write from Home's button and save a note."""
+    page.goto(f"/notes/new?kind={kind}")
+    page.fill("#body", text)
+    page.click("button.save")
+    page.wait_for_url("**/")
+
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WRITE_ERROR = "write-error"
+# (who, path, name): who is None for pages seen before logging in.
+PAGES = [
+    (None, "/login", "login"),
+    ("client", "/", "home"),
+    ("client", "/notes/new?kind=worry", "write"),
+    ("client", "/notes/new", WRITE_ERROR),
+    ("client", "/notes", "my-notes"),
+    ("client", "/settings", "settings"),
+    ("client", "/offline", "offline"),
+    ("client", "/prepare", "prepare"),
+    ("client", "/meetings", "records"),
+    ("client", "/meetings/{meeting}", "client-meeting"),
+    ("supporter", "/", "supporter-home"),
+    ("supporter", "/caseload", "caseload"),
+    ("supporter", "/clients/{client}", "client-page"),
+    ("supporter", "/clients/{client}/meetings", "client-meetings"),
+    ("supporter", "/meetings/{meeting}", "meeting"),
+    ("supporter", "/meetings/{meeting}/edit", "meeting-edit"),
+    ("supporter", "/meetings/{running}", "meeting-running"),
+    ("supporter", "/clients/{client}/reports/2025-01", "report"),
+    ("client", "/records", "client-records"),
+    ("client", "/records/2025-01", "client-report"),
+    ("manager", "/accounts/", "accounts"),
+]
+
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS},
+               "rules": {"target-size": {"enabled": True}}, "resultTypes": ["violations"]}
+
+
+def existing_pages(app):
+    """PAGES whose routes exist in this version of the app."""
+    return [p for p in PAGES if route_exists(app, p[1])]
+
+
+@pytest.fixture
+def world(app, live, people, browser):
+    """A few months of notes for the client and, where meetings exist, a meeting."""
+    with app.app_context(), db.database.connection_context():
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        for days, kind, body, extra in (
+                (1, "worry", "上司の指示が分かりにくい時がある", {"weight": "urgent", "topic": "relationships"}),
+                (3, "win", "今月は遅刻せずに出勤できた", {}),
+                (40, "goal", "指示をメモに取る方法を決めたい", {"visibility": "private"}),
+                (45, "for_employer", "休けいの時間を決めてほしい", {})):
+            create_note(people["client"], {"kind": kind, "body": body,
+                                           "written_at": now - timedelta(days=days), **extra})
+    ids = {"client": people["client"].id, "meeting": None}
+    context = browser.new_context(base_url=live.url)
+    page = context.new_page()
+    log_in(page, "supporter")
+    token = page.request.get("/api/v1/session").json()["csrf_token"]
+    when = (datetime.now(timezone.utc) + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    answer = page.request.post("/api/v1/meetings", headers={"X-CSRF-Token": token},
+                               data={"client_id": people["client"].id, "scheduled_at": when})
+    if answer.status == 201:
+        ids["meeting"] = answer.json()["id"]
+    # A meeting under way with an action decided in it (due already passed): the running
+    # page's edit and put-back controls, and the client's 次までにやること on Home.
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    running = page.request.post("/api/v1/meetings", headers={"X-CSRF-Token": token},
+                                data={"client_id": people["client"].id, "scheduled_at": now}).json()
+    page.request.post(f"/api/v1/meetings/{running['id']}/start", headers={"X-CSRF-Token": token},
+                      data={"confirm_early": True})
+    page.request.post(f"/api/v1/meetings/{running['id']}/actions", headers={"X-CSRF-Token": token},
+                      data={"text": "上司にメモを頼む", "owner": "client", "due": "2020-01-10"})
+    ids["running"] = running["id"]
+    context.close()
+    return ids
+
+
+def open_page(page, path, name, ids):
+    """Go to the page; the Write error state is the plain form sent with nothing written."""
+    response = page.goto(path.format(**ids))
+    if not response.ok:
+        return f"{name}: {path} answered {response.status}"
+    if name == WRITE_ERROR:
+        page.fill("#body", "   ")
+        with page.expect_navigation():
+            page.evaluate("document.getElementById('write-form').submit()")
+        if page.locator(".error[role=alert]").count() != 1:
+            return f"{name}: no error shown"
+    return None
+
+
+def route_exists(app, path):
+    """True when the app has a GET route for path (ids filled with 1)."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(path.split("?")[0].format(client=1, meeting=1, running=1), method="GET")
+    except (NotFound, MethodNotAllowed):
+        return False
+    except RequestRedirect:
+        return True
+    return True

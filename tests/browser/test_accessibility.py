@@ -3,116 +3,15 @@
 To check a new page, add a line to PAGES: who looks at it, its path (with {client} or
 {meeting} for the ids made below), and a name. Pages whose route does not exist yet are left out.
 """
-from datetime import datetime, timedelta, timezone
 
 import pytest
-from werkzeug.routing import RequestRedirect
-from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from companion import db
-from companion.notes import create_note
 
-from .conftest import log_in
+from .conftest import AXE_OPTIONS, existing_pages, log_in, open_page
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 1280)
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS},
-               "rules": {"target-size": {"enabled": True}}, "resultTypes": ["violations"]}
-WRITE_ERROR = "write-error"
-
-# (who, path, name): who is None for pages seen before logging in.
-PAGES = [
-    (None, "/login", "login"),
-    ("client", "/", "home"),
-    ("client", "/notes/new?kind=worry", "write"),
-    ("client", "/notes/new", WRITE_ERROR),
-    ("client", "/notes", "my-notes"),
-    ("client", "/settings", "settings"),
-    ("client", "/offline", "offline"),
-    ("client", "/prepare", "prepare"),
-    ("client", "/meetings", "records"),
-    ("client", "/meetings/{meeting}", "client-meeting"),
-    ("supporter", "/", "supporter-home"),
-    ("supporter", "/caseload", "caseload"),
-    ("supporter", "/clients/{client}", "client-page"),
-    ("supporter", "/clients/{client}/meetings", "client-meetings"),
-    ("supporter", "/meetings/{meeting}", "meeting"),
-    ("supporter", "/meetings/{meeting}/edit", "meeting-edit"),
-    ("supporter", "/meetings/{running}", "meeting-running"),
-    ("supporter", "/clients/{client}/reports/2025-01", "report"),
-    ("client", "/records", "client-records"),
-    ("client", "/records/2025-01", "client-report"),
-    ("manager", "/accounts/", "accounts"),
-]
-
-
-def route_exists(app, path):
-    """True when the app has a GET route for path (ids filled with 1)."""
-    adapter = app.url_map.bind("localhost")
-    try:
-        adapter.match(path.split("?")[0].format(client=1, meeting=1, running=1), method="GET")
-    except (NotFound, MethodNotAllowed):
-        return False
-    except RequestRedirect:
-        return True
-    return True
-
-
-def existing_pages(app):
-    """PAGES whose routes exist in this version of the app."""
-    return [p for p in PAGES if route_exists(app, p[1])]
-
-
-@pytest.fixture
-def world(app, live, people, browser):
-    """A few months of notes for the client and, where meetings exist, a meeting."""
-    with app.app_context(), db.database.connection_context():
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        for days, kind, body, extra in (
-                (1, "worry", "上司の指示が分かりにくい時がある", {"weight": "urgent", "topic": "relationships"}),
-                (3, "win", "今月は遅刻せずに出勤できた", {}),
-                (40, "goal", "指示をメモに取る方法を決めたい", {"visibility": "private"}),
-                (45, "for_employer", "休けいの時間を決めてほしい", {})):
-            create_note(people["client"], {"kind": kind, "body": body,
-                                           "written_at": now - timedelta(days=days), **extra})
-    ids = {"client": people["client"].id, "meeting": None}
-    context = browser.new_context(base_url=live.url)
-    page = context.new_page()
-    log_in(page, "supporter")
-    token = page.request.get("/api/v1/session").json()["csrf_token"]
-    when = (datetime.now(timezone.utc) + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    answer = page.request.post("/api/v1/meetings", headers={"X-CSRF-Token": token},
-                               data={"client_id": people["client"].id, "scheduled_at": when})
-    if answer.status == 201:
-        ids["meeting"] = answer.json()["id"]
-    # A meeting under way with an action decided in it (due already passed): the running
-    # page's edit and put-back controls, and the client's 次までにやること on Home.
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    running = page.request.post("/api/v1/meetings", headers={"X-CSRF-Token": token},
-                                data={"client_id": people["client"].id, "scheduled_at": now}).json()
-    page.request.post(f"/api/v1/meetings/{running['id']}/start", headers={"X-CSRF-Token": token},
-                      data={"confirm_early": True})
-    page.request.post(f"/api/v1/meetings/{running['id']}/actions", headers={"X-CSRF-Token": token},
-                      data={"text": "上司にメモを頼む", "owner": "client", "due": "2020-01-10"})
-    ids["running"] = running["id"]
-    context.close()
-    return ids
-
-
-def open_page(page, path, name, ids):
-    """Go to the page; the Write error state is the plain form sent with nothing written."""
-    response = page.goto(path.format(**ids))
-    if not response.ok:
-        return f"{name}: {path} answered {response.status}"
-    if name == WRITE_ERROR:
-        page.fill("#body", "   ")
-        with page.expect_navigation():
-            page.evaluate("document.getElementById('write-form').submit()")
-        if page.locator(".error[role=alert]").count() != 1:
-            return f"{name}: no error shown"
-    return None
 
 
 def visit_all(app, browser, live, world, check):

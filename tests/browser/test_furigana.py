@@ -4,8 +4,7 @@ import pytest
 from companion import db
 from companion.models import User
 
-from .conftest import log_in, shot
-from .test_accessibility import existing_pages, open_page, world  # noqa: F401 (world is a fixture)
+from .conftest import existing_pages, log_in, open_page, shot
 
 pytestmark = pytest.mark.browser
 

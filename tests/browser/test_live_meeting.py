@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from companion import db, meetings
+from companion import db
+from companion.meetings import service as meetings
 from companion.models import ActionItem, AgendaItem, Meeting, TalkingPoint
-from companion.notes import create_note
+from companion.notes.service import create_note
 
-from .conftest import log_in, shot, wait_for, wait_until
-from .test_accessibility import AXE_OPTIONS
+from .conftest import AXE_OPTIONS, log_in, shot, wait_for, wait_until
 
 pytestmark = pytest.mark.browser
 

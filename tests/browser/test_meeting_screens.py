@@ -5,10 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from companion import db
-from companion.notes import create_note
+from companion.notes.service import create_note
 
-from .conftest import log_in
-from .test_accessibility import AXE_OPTIONS
+from .conftest import AXE_OPTIONS, log_in
 
 pytestmark = pytest.mark.browser
 

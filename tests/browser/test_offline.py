@@ -4,27 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in, outbox, shot, wait_for_empty_outbox, wait_for_worker, wait_until
+from .conftest import log_in, outbox, ready_for_offline, shot, wait_for_empty_outbox, write
 
 pytestmark = pytest.mark.browser
-
-
-def ready_for_offline(page):
-    """Log in, let the service worker take over, and visit Home and Write once so it keeps them."""
-    log_in(page, "client")
-    wait_for_worker(page)
-    page.goto("/notes/new")
-    page.goto("/")
-    wait_until(page, """caches.open('companion-pages').then(c => Promise.all(
-        [c.match('/'), c.match('/notes/new')])).then(([a, b]) => Boolean(a && b))""")
-
-
-def write(page, text, kind="worry"):
-    """Open Write from Home's button and save a note."""
-    page.goto(f"/notes/new?kind={kind}")
-    page.fill("#body", text)
-    page.click("button.save")
-    page.wait_for_url("**/")
 
 
 def test_five_notes_written_offline_are_sent_once_back_online(context, page, live):

@@ -85,7 +85,8 @@ def test_urgent_from_home_is_one_tap_with_the_phone_in_view(page, live):
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_an_empty_change_request_puts_its_message_in_view(browser, live, app, people, javascript):
-    from companion import db, reports
+    from companion import db
+    from companion.reports import service as reports
     with app.app_context(), db.database.connection_context():
         reports.finalise(people["client"], "2026-10", people["supporter"], {})
     context = browser.new_context(base_url=live.url, viewport={"width": 375, "height": 740},

@@ -5,8 +5,7 @@ Set COMPANION_SHOTS=/some/folder to keep a screenshot of each state for a look b
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in, shot
-from .test_offline import ready_for_offline, write
+from .conftest import log_in, ready_for_offline, shot, write
 
 pytestmark = pytest.mark.browser
 

@@ -5,15 +5,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from . import copy, reports
-from .access import client_or_404, log_access, roles_required
-from .errors import on_refusal
-from .meeting_agenda import item_view
-from .models import STAFF, ActionItem, AgendaItem, Meeting, MonthlyReport, today
-from .report_copy import REPORTED, REPORTED_ACTIONS
-from .schemas import ChangeRequestSchema, ReportCommentsSchema, form_load
+from .. import labels
+from ..access import client_or_404, log_access, roles_required
+from ..errors import on_refusal
+from ..fields import form_load
+from ..meetings.agenda_view import item_view
+from ..models import STAFF, ActionItem, AgendaItem, Meeting, MonthlyReport, today
+from . import service
+from .copies import REPORTED, REPORTED_ACTIONS
+from .schemas import ChangeRequestSchema, ReportCommentsSchema
 
-bp = Blueprint("report_pages", __name__)
+bp = Blueprint("reports", __name__)
 REPORT_STATES = {"draft": _l("下書き"), "finalised": _l("本人の確認待ち"), "approved": _l("承認ずみ")}
 RECORDS_SHOWN = 12
 
@@ -22,7 +24,7 @@ RECORDS_SHOWN = 12
 def _labels(state):
     """The report words every template may use."""
     state.app.jinja_env.globals.update(REPORT_STATES=REPORT_STATES,
-                                       SECTION_LABELS=copy.SECTION_TITLES,
+                                       SECTION_LABELS=labels.SECTION_TITLES,
                                        reports_waiting=reports_waiting)
 
 
@@ -46,8 +48,8 @@ def revive(data):
 def employer_view(client, report):
     """The employer copy a page shows: the frozen one once approved, else the live preview."""
     if report.status == "approved":
-        return revive(reports.approved_employer_copy(report))
-    return reports.employer_copy(client, report)
+        return revive(service.approved_employer_copy(report))
+    return service.employer_copy(client, report)
 
 
 def neighbours(month):
@@ -62,7 +64,7 @@ def later_meetings(client, report):
     """Meetings closed in the month after the report was finalised: they are not in it."""
     if report.finalised_at is None:
         return 0
-    start, end = reports.month_bounds(report.month)
+    start, end = service.month_bounds(report.month)
     return (Meeting.select().where(
         (Meeting.client == client.id) & (Meeting.state == "closed") & (Meeting.closed_at >= start)
         & (Meeting.closed_at < end) & (Meeting.closed_at > report.finalised_at)).count())
@@ -72,16 +74,16 @@ def later_meetings(client, report):
 
 def render_staff(client, month, status=200, form=None, errors=None):
     """The report page: state, comments form, and one copy to read and print."""
-    report = reports.stored(client, month)
+    report = service.stored(client, month)
     copy = "employer" if request.args.get("copy") == "employer" else "client"
     log_access(current_user, client, "report", f"{month} {copy}")
     data = (employer_view(client, report) if copy == "employer"
-            else reports.client_copy(client, report))
+            else service.client_copy(client, report))
     before, after = neighbours(month)
     return render_template(
         "reports/staff.html", client=client, report=report, month=month, copy=copy, data=data,
         before=before, after=after, later=later_meetings(client, report),
-        form=form or {k: getattr(report, k) for k in reports.COMMENTS},
+        form=form or {k: getattr(report, k) for k in service.COMMENTS},
         errors=errors or {}), status
 
 
@@ -90,17 +92,17 @@ def render_staff(client, month, status=200, form=None, errors=None):
 def staff_report(client_id, month):
     """Read both copies; on a draft, write the comments and finalise."""
     client = client_or_404(current_user, client_id)
-    month = reports.month_or_404(month)
+    month = service.month_or_404(month)
     if request.method == "POST":
-        data, errors = form_load(ReportCommentsSchema(), request.form, keep_blank=reports.COMMENTS)
+        data, errors = form_load(ReportCommentsSchema(), request.form, keep_blank=service.COMMENTS)
         if errors:
             return render_staff(client, month, 422, request.form.to_dict(), errors)
         on_refusal(url_for(".staff_report", client_id=client.id, month=month))
         if request.form.get("action") == "finalise":
-            reports.finalise(client, month, current_user, data)
+            service.finalise(client, month, current_user, data)
             flash(_("確定しました。本人が読んで承認すると、会社用をわたせます。"))
         else:
-            reports.save_comments(client, month, data)
+            service.save_comments(client, month, data)
             flash(_("保存しました。"))
         return redirect(url_for(".staff_report", client_id=client.id, month=month))
     return render_staff(client, month)
@@ -130,7 +132,7 @@ def past_meetings(client):
 @roles_required("client")
 def records():
     """Records: monthly reports to read and approve, and past meetings with outcomes."""
-    shown = [r for r in reports.summaries(current_user)
+    shown = [r for r in service.summaries(current_user)
              if r["status"] != "draft" or r["change_request"]]
     return render_template("reports/records.html", reports=shown,
                            meetings=past_meetings(current_user))
@@ -140,18 +142,22 @@ def records():
 @roles_required("client")
 def client_report(month):
     """The client's report: their copy, what goes to the employer, approve or ask for changes."""
-    month = reports.month_or_404(month)
-    report = reports.stored(current_user, month)
-    ready = report.status != "draft"
-    return render_template(
-        "reports/client.html", report=report, month=month,
-        data=reports.client_copy(current_user, report) if ready else None,
-        employer=employer_view(current_user, report) if ready else None, errors={})
+    month = service.month_or_404(month)
+    report = service.stored(current_user, month)
+    return render_template("reports/client.html", **client_page(report, month), errors={})
+
+
+def client_page(report, month):
+    """What the client's report page shows: their view of the copy, and the employer copy
+    to decide on once the report is finalised."""
+    return {"report": report, "month": month,
+            "data": service.client_view(current_user, current_user, report),
+            "employer": employer_view(current_user, report) if report.status != "draft" else None}
 
 
 def client_action(month, change, done):
     """Approve or send back; a refusal becomes a message on the page."""
-    month = reports.month_or_404(month)
+    month = service.month_or_404(month)
     on_refusal(url_for(".client_report", month=month))
     change(month)
     flash(done)
@@ -162,7 +168,7 @@ def client_action(month, change, done):
 @roles_required("client")
 def approve(month):
     """The client agrees the employer copy may go to the employer."""
-    return client_action(month, lambda m: reports.approve(current_user, m),
+    return client_action(month, lambda m: service.approve(current_user, m),
                          _("会社にわたしてよいと決めました。ありがとうございます。"))
 
 
@@ -172,12 +178,9 @@ def request_changes(month):
     """The client sends the report back with what to change."""
     data, errors = form_load(ChangeRequestSchema(), request.form, keep_blank=("comment",))
     if errors:
-        month = reports.month_or_404(month)
-        report = reports.stored(current_user, month)
-        return render_template(
-            "reports/client.html", report=report, month=month,
-            data=reports.client_copy(current_user, report) if report.status != "draft" else None,
-            employer=employer_view(current_user, report) if report.status != "draft" else None,
-            errors=errors, comment=request.form.get("comment", "")), 422
-    return client_action(month, lambda m: reports.request_changes(current_user, m, data["comment"]),
+        month = service.month_or_404(month)
+        report = service.stored(current_user, month)
+        return render_template("reports/client.html", **client_page(report, month),
+                               errors=errors, comment=request.form.get("comment", "")), 422
+    return client_action(month, lambda m: service.request_changes(current_user, m, data["comment"]),
                          _("なおしてほしいことを、支援員に送りました。"))

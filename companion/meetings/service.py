@@ -6,17 +6,17 @@ from datetime import time
 from flask_babel import gettext as _
 from peewee import fn
 
-from .access import current_supporters
-from .agenda import action_outcomes, close_outcomes
-from .clock import local, to_utc
-from .db import database, insert_rows
-from .errors import Refused
-from .meeting_agenda import SYSTEM, compile_live, snapshot
-from .models import (
+from ..access import current_supporters
+from ..agenda import action_outcomes, close_outcomes
+from ..clock import local, to_utc
+from ..db import database, insert_rows
+from ..errors import Refused
+from ..filters import day as format_day
+from ..models import (
     ACTION_STATUSES, ITEM_STATUSES, ActionItem, AgendaItem, Meeting, Note, TalkingPoint, today,
     utcnow,
 )
-from .views import day as format_day
+from .agenda_view import SYSTEM, compile_live, snapshot
 
 
 def days_until(moment):

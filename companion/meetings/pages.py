@@ -5,20 +5,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import copy, meetings
-from .access import (
+from .. import labels
+from ..access import (
     action_item_or_404, agenda_item_or_404, client_or_404, log_access, meeting_or_404,
     roles_required,
 )
-from .agenda import carried_statuses
-from .chart import condition_chart, daily_rows
-from .clock import local, to_utc
-from .errors import on_refusal
-from .meeting_agenda import agenda_for
-from .models import STAFF, Meeting, today, utcnow
+from ..agenda import carried_statuses
+from ..chart import condition_chart, daily_rows
+from ..clock import local, to_utc
+from ..errors import on_refusal
+from ..fields import form_load
+from ..models import STAFF, Meeting, today, utcnow
+from . import service
+from .agenda_view import agenda_for
 from .schemas import (
     ActionItemSchema, AgendaItemChangeSchema, MeetingChangeSchema, MeetingFormSchema,
-    TalkingPointSchema, form_load,
+    TalkingPointSchema,
 )
 
 bp = Blueprint("meetings", __name__)
@@ -28,14 +30,14 @@ bp = Blueprint("meetings", __name__)
 def _labels(state):
     """The meeting words every template may use."""
     state.app.jinja_env.globals.update(
-        MODES=copy.MODES, MEETING_STATES=copy.MEETING_STATES, ITEM_STATUSES=copy.ITEM_STATUSES,
-        ACTION_STATUSES=copy.ACTION_STATUSES, STATUS_LABELS=copy.STATUS_LABELS,
-        OWNERS=copy.OWNERS, japan_today=today, carried_statuses=carried_statuses, condition_chart=condition_chart, daily_rows=daily_rows)
+        MODES=labels.MODES, MEETING_STATES=labels.MEETING_STATES, ITEM_STATUSES=labels.ITEM_STATUSES,
+        ACTION_STATUSES=labels.ACTION_STATUSES, STATUS_LABELS=labels.STATUS_LABELS,
+        OWNERS=labels.OWNERS, japan_today=today, carried_statuses=carried_statuses, condition_chart=condition_chart, daily_rows=daily_rows)
 
 
 def caseload_page():
     """The supporter's start page: their clients, most in need of attention first."""
-    from .caseload import caseload_page as flagged
+    from ..caseload import caseload_page as flagged
     return flagged()
 
 
@@ -66,7 +68,7 @@ def client_meetings(client_id):
     if request.method == "POST":
         data, errors = form_load(MeetingFormSchema(), request.form)
         if not errors:
-            meeting = meetings.schedule(current_user, client, to_utc(data["date"], data["time"]),
+            meeting = service.schedule(current_user, client, to_utc(data["date"], data["time"]),
                                         data["mode"])
             flash(_("面談の予定を入れました。"))
             return redirect(url_for(".show", meeting_id=meeting.id))
@@ -87,13 +89,13 @@ def render_meeting(meeting, status=200, errors=None, form=None):
         mode = "record"
     else:
         mode = "live"
-    actions = meetings.actions_of(meeting)
+    actions = service.actions_of(meeting)
     items = [i for s in agenda["sections"] for i in s["items"]]
     return render_template(
         "meetings/show.html", meeting=meeting, client=meeting.client, agenda=agenda, mode=mode,
         staff=staff, actions=actions, errors=errors or {}, form=form or {},
-        untouched=mode == "running" and meetings.untouched(meeting),
-        linked=meetings.decided_from(meeting, actions) if not agenda["live"] else {},
+        untouched=mode == "running" and service.untouched(meeting),
+        linked=service.decided_from(meeting, actions) if not agenda["live"] else {},
         item_texts={i["id"]: i["text"] for i in items if i["id"]},
         pending=[i for i in items if i["status"] == "pending"], total=len(items),
         carry=[i for i in items if not i["system_code"]
@@ -133,7 +135,7 @@ def edit(meeting_id):
         data, errors = form_load(MeetingFormSchema(), request.form)
         if not errors:
             change = {"scheduled_at": to_utc(data["date"], data["time"]), "mode": data["mode"]}
-            return attempt(meeting, lambda: meetings.change(meeting, change),
+            return attempt(meeting, lambda: service.change(meeting, change),
                            _("面談の日時を変えました。"))
         form, status = request.form.to_dict(), 422
     return render_template("meetings/edit.html", meeting=meeting, form=form,
@@ -145,7 +147,7 @@ def edit(meeting_id):
 def cancel(meeting_id):
     """Call the meeting off."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return attempt(meeting, lambda: meetings.cancel(meeting), _("面談を中止にしました。"))
+    return attempt(meeting, lambda: service.cancel(meeting), _("面談を中止にしました。"))
 
 
 @bp.post("/meetings/<int:meeting_id>/start")
@@ -153,12 +155,12 @@ def cancel(meeting_id):
 def start(meeting_id):
     """Freeze the agenda and begin; before the scheduled day, ask first."""
     meeting = meeting_or_404(current_user, meeting_id)
-    early = meeting.state == "scheduled" and meetings.is_early(meeting)
+    early = meeting.state == "scheduled" and service.is_early(meeting)
     if early and request.form.get("confirm_early") != "1":
         log_access(current_user, meeting.client, "meeting", meeting.id)
         return render_template("meetings/confirm_start.html", meeting=meeting,
                                client=meeting.client)
-    return attempt(meeting, lambda: meetings.start(meeting, current_user, early=early),
+    return attempt(meeting, lambda: service.start(meeting, current_user, early=early),
                    _("面談を始めました。話すことリストを固定しました。"))
 
 
@@ -167,7 +169,7 @@ def start(meeting_id):
 def unstart(meeting_id):
     """Put a meeting started by mistake back to scheduled."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return attempt(meeting, lambda: meetings.unstart(meeting),
+    return attempt(meeting, lambda: service.unstart(meeting),
                    _("面談を予定にもどしました。話すことリストは、また変わるようになりました。"))
 
 
@@ -180,13 +182,13 @@ def change_action(action_id):
     if meeting is None:
         abort(404)
     if request.form.get("delete") == "1":
-        return attempt(meeting, lambda: meetings.delete_action(action),
+        return attempt(meeting, lambda: service.delete_action(action),
                        _("やることを消しました。"), "actions")
     data, errors = form_load(ActionItemSchema(), request.form)
     if errors:
         flash(" ".join(errors.values()), "error")
         return back(meeting, f"action-{action.id}")
-    return attempt(meeting, lambda: meetings.edit_action(action, data),
+    return attempt(meeting, lambda: service.edit_action(action, data),
                    _("やることをなおしました。"), f"action-{action.id}")
 
 
@@ -199,7 +201,7 @@ def tick_action(action_id):
     back_to = (url_for("pages.home", _anchor="actions") if current_user.role == "client"
                else url_for("clients.show", client_id=action.client_id, _anchor="actions"))
     on_refusal(back_to)
-    meetings.tick_action(action, done, by_client=current_user.role == "client")
+    service.tick_action(action, done, by_client=current_user.role == "client")
     flash(_("「できた」にしました。") if done else _("「まだ」にもどしました。"))
     return redirect(back_to)
 
@@ -215,7 +217,7 @@ def record_item(item_id):
         return back(item.meeting, f"item-{item.id}")
     if "outcome" not in data:
         data["outcome"] = ""  # an emptied box clears the outcome
-    return attempt(item.meeting, lambda: meetings.record(item, data), _("保存しました。"),
+    return attempt(item.meeting, lambda: service.record(item, data), _("保存しました。"),
                    f"item-{item.id}")
 
 
@@ -228,7 +230,7 @@ def add_action(meeting_id):
     if errors:
         return render_meeting(meeting, 422, {"action_" + k: v for k, v in errors.items()},
                               request.form.to_dict())
-    return attempt(meeting, lambda: meetings.add_action(meeting, data),
+    return attempt(meeting, lambda: service.add_action(meeting, data),
                    _("次までにやることを足しました。"), "actions")
 
 
@@ -241,7 +243,7 @@ def add_point(meeting_id):
     if errors:
         return render_meeting(meeting, 422, {"point_" + k: v for k, v in errors.items()},
                               request.form.to_dict())
-    return attempt(meeting, lambda: meetings.add_point(meeting, current_user, data["text"],
+    return attempt(meeting, lambda: service.add_point(meeting, current_user, data["text"],
                                                                data.get("from_item_id")),
                    _("話したいことを足しました。"), "section-supporter_points")
 
@@ -256,7 +258,7 @@ def summary(meeting_id):
         return render_meeting(meeting, 422, {"summary": errors.get("summary", "")},
                               request.form.to_dict())
     change = {"summary": data.get("summary", "")}
-    return attempt(meeting, lambda: meetings.change(meeting, change), _("まとめを保存しました。"),
+    return attempt(meeting, lambda: service.change(meeting, change), _("まとめを保存しました。"),
                    "summary")
 
 
@@ -265,5 +267,5 @@ def summary(meeting_id):
 def close(meeting_id):
     """Close the meeting: what is left carries over to the next one."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return attempt(meeting, lambda: meetings.close(meeting),
+    return attempt(meeting, lambda: service.close(meeting),
                    _("面談を終えました。残ったことは次の面談にもちこします。"))

@@ -5,15 +5,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .access import note_or_404, roles_required
-from .checkins import low_stretch, recent, todays
-from .clock import local, month_bounds
-from .copy import EXAMPLES
-from .errors import on_refusal
-from .meetings import next_meeting, open_actions
-from .models import ClientProfile, Note, NOTE_KINDS, Office, today
-from .notes import create_note, delete_note, restore_note, update_note
-from .schemas import NoteSchema, form_load
+from ..access import note_or_404, roles_required
+from ..checkins import low_stretch, recent, todays
+from ..clock import local, month_bounds
+from ..errors import on_refusal
+from ..fields import form_load
+from ..labels import EXAMPLES
+from ..meetings.service import next_meeting, open_actions
+from ..models import NOTE_KINDS, ClientProfile, Note, Office, today
+from .schemas import NoteSchema
+from .service import create_note, delete_note, restore_note, update_note
 
 bp = Blueprint("notes", __name__)
 
@@ -173,7 +174,7 @@ def delete(note_id):
         delete_note(note)
         session["deleted_note"] = note.id
         return redirect(url_for(".index"))
-    from .reports import in_meeting_record
+    from ..reports.service import in_meeting_record
     return render_template("notes/delete.html", note=note,
                            in_record=note.state != "open" or in_meeting_record(note))
 

@@ -13,16 +13,16 @@ from flask import abort
 from flask_babel import gettext as _
 from peewee import JOIN, IntegrityError
 
-from . import report_copy
-from .agenda import AgendaCheckIn, condition_summary
-from .clock import MONTH, local, month_bounds
-from .db import database
-from .errors import Refused
-from .meeting_agenda import condition_view, item_view
-from .models import (
+from ..agenda import AgendaCheckIn, condition_summary
+from ..clock import MONTH, local, month_bounds
+from ..db import database
+from ..errors import Refused
+from ..meetings.agenda_view import condition_view, item_view
+from ..models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
     today, utcnow,
 )
+from . import copies
 from .schemas import ReportSchema
 
 COMMENTS = ("comment_for_client", "comment_for_employer")
@@ -74,16 +74,16 @@ def month_meetings(client, month, until=None):
     for row in (AgendaItem.select(AgendaItem, shares.alias("shares"))
                 .join(Note, JOIN.LEFT_OUTER, on=(AgendaItem.note == Note.id))
                 .where(AgendaItem.meeting.in_(ids)).order_by(AgendaItem.position, AgendaItem.id)):
-        items.setdefault(row.meeting_id, []).append(report_copy.ReportItem(
+        items.setdefault(row.meeting_id, []).append(copies.ReportItem(
             section=row.section, ref_type=row.ref_type, text=item_view(row)["text"],
             status=row.status, outcome=row.outcome, kind=row.kind, topic=row.topic,
             share_with_employer=bool(row.shares)))
     actions = {}
     for a in ActionItem.select().where(ActionItem.meeting.in_(ids)).order_by(ActionItem.id):
         # Done as the month ended: a report does not change when a later month ticks it off.
-        actions.setdefault(a.meeting_id, []).append(report_copy.ReportAction(
+        actions.setdefault(a.meeting_id, []).append(copies.ReportAction(
             a.text, a.owner, a.due, a.done_at is not None and a.done_at < end))
-    return [report_copy.ReportMeeting(
+    return [copies.ReportMeeting(
         held_at=m.started_at or m.scheduled_at, mode=m.mode, items=tuple(items.get(m.id, ())),
         actions=tuple(actions.get(m.id, ())), summary=m.summary,
         supporter=m.supporter.display_name if m.supporter_id else None,
@@ -127,15 +127,26 @@ def client_copy(client, report):
             "finalised_at": report.finalised_at, "change_request": report.change_request,
             "comment_for_client": report.comment_for_client,
             "comment_for_employer": report.comment_for_employer,
-            "meetings": report_copy.client_meetings(month_meetings(client, report.month, until(report))),
+            "meetings": copies.client_meetings(month_meetings(client, report.month, until(report))),
             "condition": month_condition(client, report.month)}
+
+
+def client_view(viewer, client, report):
+    """The client copy as viewer may read it, the one rule for the API and the pages.
+
+    A draft is the supporter's work in progress: its client sees only its state and their
+    own request for changes, and reads the rest once it is finalised.
+    """
+    if viewer.role == "client" and report.status == "draft":
+        return {**header(client, report, "client"), "change_request": report.change_request}
+    return client_copy(client, report)
 
 
 def employer_copy(client, report):
     """The employer copy as it stands (a preview until the client approves)."""
     return {**header(client, report, "employer"),
             "comment_for_employer": report.comment_for_employer,
-            "meetings": report_copy.employer_meetings(
+            "meetings": copies.employer_meetings(
                 month_meetings(client, report.month, until(report)))}
 
 

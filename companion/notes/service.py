@@ -1,18 +1,14 @@
-"""Notes: creating them idempotently, changing them, and the notes API."""
-from flask import jsonify, request
+"""Notes: creating them idempotently, changing, deleting and restoring them, and which a list shows."""
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import IntegrityError
 
-from .access import canonical_id, log_access, note_or_404, notes_for, roles_required
-from .api import bp as api, load, requested_client
-from .clock import month_bounds
-from .db import database
-from .errors import Refused
-from .models import Note, utcnow
-from .openapi import doc
-from .reports import sharing_locked
-from .schemas import WEIGHT_FOR_WORRIES_ONLY, NoteQuerySchema, NoteSchema
+from ..access import canonical_id
+from ..clock import month_bounds
+from ..db import database
+from ..errors import Refused
+from ..models import Note, utcnow
+from ..reports.service import sharing_locked
+from .schemas import WEIGHT_FOR_WORRIES_ONLY
 
 CONTENT = ("kind", "topic", "weight", "body", "visibility", "share_with_employer", "written_at")
 MAX_STARS = 3
@@ -128,60 +124,3 @@ def filtered(query, args):
         start, end = month_bounds(args["month"])
         query = query.where((Note.written_at >= start) & (Note.written_at < end))
     return query.order_by(Note.written_at.desc())
-
-
-def dump(note):
-    """A note as JSON, with the client's id."""
-    return NoteSchema().dump(note) | {"starred": note.starred_at is not None}
-
-
-@api.get("/notes")
-@doc("List notes", query=NoteQuerySchema, response=NoteSchema, many=True)
-@roles_required("client", "supporter", "manager")
-def list_notes():
-    """Notes of oneself, or the shared notes of a client one supports."""
-    args = load(NoteQuerySchema(), request.args.to_dict())
-    client = requested_client(args)
-    notes = list(filtered(notes_for(current_user, client), args))
-    log_access(current_user, client, "notes")
-    return jsonify([dump(n) for n in notes])
-
-
-@api.post("/notes")
-@doc("Create a note (idempotent by id)", body=NoteSchema, response=NoteSchema, status=201)
-@roles_required("client")
-def create():
-    """Create a note; the same id and content again answers 200 and stores nothing new."""
-    data = load(NoteSchema(partial=("starred", "agenda_choice")))
-    note, created = create_note(current_user, data)
-    return jsonify(dump(note)), 201 if created else 200
-
-
-@api.get("/notes/<note_id>")
-@doc("Read a note", response=NoteSchema)
-@roles_required("client", "supporter", "manager")
-def read(note_id):
-    """One note."""
-    note = note_or_404(current_user, note_id)
-    log_access(current_user, note.client, "note", note.id)
-    return jsonify(dump(note))
-
-
-@api.patch("/notes/<note_id>")
-@doc("Change a note", body=NoteSchema(partial=True), response=NoteSchema)
-@roles_required("client")
-def update(note_id):
-    """Change one's own note."""
-    note = note_or_404(current_user, note_id)
-    data = load(NoteSchema(partial=True))
-    return jsonify(dump(update_note(note, data)))
-
-
-@api.delete("/notes/<note_id>")
-@doc("Delete a note", status=204, empty=True)
-@roles_required("client")
-def delete(note_id):
-    """Delete one's own note."""
-    delete_note(note_or_404(current_user, note_id))
-    return "", 204
-

@@ -8,20 +8,20 @@ an agenda from. Its result is plain data: `sections` (key, title, prompt, items)
 import json
 from datetime import date, datetime, time, timedelta
 
-from . import copy
-from .agenda import (
+from .. import labels
+from ..agenda import (
     DEFAULT_WINDOW, SECTIONS, TREND_DAYS, AgendaAction, AgendaCheckIn, AgendaNote, AgendaPoint,
     compile_agenda,
 )
-from .clock import japan_day, local, to_utc
-from .models import (
+from ..clock import japan_day, local, to_utc
+from ..filters import day as format_day
+from ..models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, Note, TalkingPoint, utcnow,
 )
-from .periods import (
+from ..periods import (
     CERTIFICATE_NOTICE_DAYS, SUPPORT_NOTICE_MONTHS, add_months, support_period,
     system_talking_points,
 )
-from .views import day as format_day
 
 FROZEN = ("in_progress", "closed")
 SYSTEM = "system:"
@@ -113,7 +113,7 @@ def system_points(profile, end):
 
 def system_text(code, due):
     """A system talking point in the reader's language."""
-    return str(copy.SYSTEM_POINTS[code]) % {"due": format_day(due)}
+    return str(labels.SYSTEM_POINTS[code]) % {"due": format_day(due)}
 
 
 def view_of(agenda, system):
@@ -156,10 +156,10 @@ def blank_item(section, ref_type):
 
 def section_view(key, items):
     """A section with its title and, when empty, the gentle prompt shown instead."""
-    prompt = copy.SECTION_PROMPTS[key]
-    example = copy.PROMPT_EXAMPLES.get(key)
-    prompt = str(prompt) % {"example": copy.EXAMPLES[example][0]} if example else str(prompt)
-    return {"key": key, "title": str(copy.SECTION_TITLES[key]), "items": items, "prompt": prompt}
+    prompt = labels.SECTION_PROMPTS[key]
+    example = labels.PROMPT_EXAMPLES.get(key)
+    prompt = str(prompt) % {"example": labels.EXAMPLES[example][0]} if example else str(prompt)
+    return {"key": key, "title": str(labels.SECTION_TITLES[key]), "items": items, "prompt": prompt}
 
 
 def highlight_view(code, count, topic=None, scale=None):
@@ -167,16 +167,16 @@ def highlight_view(code, count, topic=None, scale=None):
     if code == "condition_drop":
         parts = []
         if scale:
-            parts.append(str(copy.HIGHLIGHTS["condition_drop"]) % {"scale": copy.SCALES[scale]})
+            parts.append(str(labels.HIGHLIGHTS["condition_drop"]) % {"scale": labels.SCALES[scale]})
         if count >= 3:
-            parts.append(str(copy.HIGHLIGHTS["low_mood"]) % {"count": count})
+            parts.append(str(labels.HIGHLIGHTS["low_mood"]) % {"count": count})
         message = " ".join(parts)
     else:
-        message = str(copy.HIGHLIGHTS[code]) % {
-            "count": count, "topic": copy.TOPICS.get(topic, topic) if topic else ""}
-    gentle = copy.CLIENT_HIGHLIGHTS
+        message = str(labels.HIGHLIGHTS[code]) % {
+            "count": count, "topic": labels.TOPICS.get(topic, topic) if topic else ""}
+    gentle = labels.CLIENT_HIGHLIGHTS
     if code == "condition_drop":
-        for_client = (str(gentle["condition_drop"]) % {"scale": copy.SCALES[scale]} if scale
+        for_client = (str(gentle["condition_drop"]) % {"scale": labels.SCALES[scale]} if scale
                       else str(gentle["low_mood"]))
     else:
         for_client = str(gentle[code]) if code in gentle else message
@@ -187,7 +187,7 @@ def highlight_view(code, count, topic=None, scale=None):
 def condition_view(scales, start, end):
     """The condition summary with labels; series as day/value pairs."""
     return {
-        "scales": [{"name": name, "label": str(copy.SCALES[name]), "mean": mean,
+        "scales": [{"name": name, "label": str(labels.SCALES[name]), "mean": mean,
                     "previous_mean": previous, "days_logged": days,
                     "series": [{"day": d, "value": v} for d, v in series]}
                    for name, mean, previous, days, series in scales],

@@ -1,22 +1,24 @@
 """The 支援レポート API: read either copy, comment, finalise, approve or send back."""
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .access import client_or_404, log_access, roles_required
-from .api import bp as api, load
-from .errors import Refused
-from .meeting_api import body_or_empty
-from .models import STAFF
-from .openapi import doc
-from .reports import (
-    approve, approved_employer_copy, client_copy, finalise, month_or_404, request_changes,
-    save_comments, stored, summaries,
-)
+from ..access import client_or_404, log_access, roles_required
+from ..api import load
+from ..errors import Refused
+from ..meetings.api import body_or_empty
+from ..models import STAFF
+from ..openapi import doc
 from .schemas import (
     ApproveSchema, ChangeRequestSchema, ReportCommentsSchema, ReportQuerySchema, ReportSchema,
     ReportSummarySchema,
 )
+from .service import (
+    approve, approved_employer_copy, client_view, finalise, month_or_404, request_changes,
+    save_comments, stored, summaries,
+)
+
+bp = Blueprint("reports", __name__)
 
 
 
@@ -28,14 +30,10 @@ def dumped(client, report, copy):
     log_access(current_user, client, "report", f"{report.month} {copy}")
     if copy == "employer":
         return approved_employer_copy(report)
-    data = ReportSchema().dump(client_copy(client, report))
-    if current_user.role == "client" and report.status == "draft":
-        # The supporter's comments are unfinished until they finalise.
-        data["comment_for_client"] = data["comment_for_employer"] = ""
-    return data
+    return ReportSchema().dump(client_view(current_user, client, report))
 
 
-@api.get("/clients/<int:client_id>/reports")
+@bp.get("/clients/<int:client_id>/reports")
 @doc("The months that have a 支援レポート", response=ReportSummarySchema, many=True)
 @roles_required("client", *STAFF)
 def list_reports(client_id):
@@ -45,7 +43,7 @@ def list_reports(client_id):
     return jsonify(ReportSummarySchema(many=True).dump(summaries(client)))
 
 
-@api.get("/clients/<int:client_id>/reports/<month>")
+@bp.get("/clients/<int:client_id>/reports/<month>")
 @doc("A month's 支援レポート: the client copy, or the approved employer copy",
      query=ReportQuerySchema, response=ReportSchema)
 @roles_required("client", *STAFF)
@@ -58,7 +56,7 @@ def read_report(client_id, month):
     return jsonify(dumped(client, report, copy))
 
 
-@api.patch("/clients/<int:client_id>/reports/<month>")
+@bp.patch("/clients/<int:client_id>/reports/<month>")
 @doc("Write the supporter's comments on a draft report", body=ReportCommentsSchema,
      response=ReportSchema)
 @roles_required(*STAFF)
@@ -70,7 +68,7 @@ def comment_report(client_id, month):
     return jsonify(dumped(client, report, "client"))
 
 
-@api.post("/clients/<int:client_id>/reports/<month>/finalise")
+@bp.post("/clients/<int:client_id>/reports/<month>/finalise")
 @doc("Finalise the report for the client to approve", body=ReportCommentsSchema,
      response=ReportSchema)
 @roles_required(*STAFF)
@@ -82,7 +80,7 @@ def finalise_report(client_id, month):
     return jsonify(dumped(client, finalise(client, month, current_user, data), "client"))
 
 
-@api.post("/clients/<int:client_id>/reports/<month>/approve")
+@bp.post("/clients/<int:client_id>/reports/<month>/approve")
 @doc("Approve the employer copy (the client)", body=ApproveSchema, response=ReportSchema)
 @roles_required("client")
 def approve_report(client_id, month):
@@ -93,7 +91,7 @@ def approve_report(client_id, month):
     return jsonify(dumped(client, approve(client, month), "client"))
 
 
-@api.post("/clients/<int:client_id>/reports/<month>/request-changes")
+@bp.post("/clients/<int:client_id>/reports/<month>/request-changes")
 @doc("Ask the supporter for changes (the client): back to draft", body=ChangeRequestSchema,
      response=ReportSchema)
 @roles_required("client")

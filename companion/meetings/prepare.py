@@ -3,12 +3,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .access import note_or_404, roles_required
-from .errors import on_refusal
-from .meeting_agenda import agenda_for
-from .meetings import next_meeting
-from .models import Note
-from .notes import update_note
+from ..access import note_or_404, roles_required
+from ..errors import on_refusal
+from ..models import Note
+from ..notes.service import update_note
+from .agenda_view import agenda_for
+from .service import next_meeting
 
 bp = Blueprint("prepare", __name__)
 CHOICES = ("raise", "keep_private", "sorted")
@@ -68,4 +68,4 @@ def message(change):
 @roles_required("client")
 def mine():
     """My meetings: Home shows the next one, Records the past ones."""
-    return redirect(url_for("report_pages.records"))
+    return redirect(url_for("reports.records"))

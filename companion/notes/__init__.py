@@ -1,0 +1,1 @@
+"""Notes: the client's worries and wins, their API and their pages."""
