@@ -79,7 +79,8 @@ def history(client, supporter, months, now):
             status = ("done" if item.ref_type == "action" else
                       "carry_over" if n == 0 else "resolved" if n % 3 else "discussed")
             meetings.record(item, {"status": status, "outcome": "話した"})
-        meetings.add_action(meeting, {"text": "上司にメモを頼む", "owner": "client"})
+        meetings.add_action(meeting, {"text": "上司にメモを頼む", "owner": "client"},
+                            now=when + timedelta(minutes=30))
         meetings.close(meeting, "次回も様子を見る", now=when + timedelta(minutes=40))
     # This month's notes, and the next meeting.
     for n in range(8):

@@ -2,7 +2,7 @@
 import uuid
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
@@ -142,7 +142,18 @@ def record_access(pairs, what, target="", count=True):
     """Add (actor id, client id) reads of what to the log; a list view passes count=False,
     which records each listed client once a day."""
     now, day = utcnow(), today()
-    rows = [{"actor": actor, "client": client, "what": what, "target": str(target or ""),
+    target = str(target or "")
+    if not count:
+        # A list view opened again the same day changes nothing: this process remembers
+        # what it has already written today and skips it (another process writes it at most
+        # once more, which the unique key ignores).
+        listed = current_app.extensions.setdefault("companion.listed", {"day": None})
+        if listed["day"] != day:
+            listed.update(day=day, seen=set())
+        pairs = [pair for pair in pairs if (pair, what, target) not in listed["seen"]]
+        if not pairs:
+            return
+    rows = [{"actor": actor, "client": client, "what": what, "target": target,
              "day": day, "count": 1, "first_at": now, "at": now} for actor, client in pairs]
     key = [AccessLog.actor, AccessLog.client, AccessLog.what, AccessLog.target, AccessLog.day]
     if count:
@@ -151,6 +162,8 @@ def record_access(pairs, what, target="", count=True):
     else:
         conflict = lambda query: query.on_conflict_ignore()  # noqa: E731
     insert_rows(AccessLog, rows, conflict)
+    if not count:
+        listed["seen"].update((pair, what, target) for pair in pairs)
 
 
 def small_id(value):

@@ -1,5 +1,5 @@
 """The caseload: the clients a supporter (or manager) sees, most in need of attention first."""
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, jsonify, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,7 +13,9 @@ from .filters import day as format_day, month as format_month
 from .meetings.agenda_view import highlight_view
 from .meetings.schemas import CaseloadRowSchema
 from .meetings.service import days_until, start_of_today
-from .models import STAFF, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, today, utcnow
+from .models import (
+    STAFF, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, User, today, utcnow,
+)
 from .needs import FACE_TO_FACE, Facts, flags_for, need_order, previous_month
 from .openapi import doc
 from .periods import support_period
@@ -31,6 +33,9 @@ LABELS = {
     "report_changes_requested": _l("レポートのなおし"),
     "report_due": _l("レポートがまだ"),
 }
+
+
+EPOCH = datetime(2000, 1, 1)  # before any note: "since the last meeting" when there was none
 
 
 def reason(flag):
@@ -60,6 +65,29 @@ def reason(flag):
         return _("%(month)sの支援レポートが、まだ確定していません(10日までに)。",
                  month=format_month(flag.month))
     return _("次の面談が決まっていません。")
+
+
+def note_facts(ids):
+    """Per client: the last visible note's time, how many came since the last closed meeting,
+    and how many urgent worries are still open.
+
+    Each is a subquery over an index range of that one client (the latest by written_at, the
+    new ones after the last meeting's start, the open ones by state), so years of notes
+    behind cost nothing.
+    """
+    found = Note.alias()
+    visible = ((found.client == User.id) & (found.visibility == "shared")
+               & found.deleted_at.is_null())
+    last_at = Meeting.select(fn.MAX(Meeting.started_at)).where(
+        (Meeting.client == User.id) & (Meeting.state == "closed"))
+    latest = (found.select(found.written_at).where(visible)
+              .order_by(found.written_at.desc()).limit(1))
+    new = found.select(fn.COUNT(found.id)).where(
+        visible & (found.written_at > fn.COALESCE(last_at, EPOCH)))
+    urgent = found.select(fn.COUNT(found.id)).where(
+        visible & found.state.in_(("open", "carried")) & (found.kind == "worry")
+        & (found.weight == "urgent"))
+    return User.select(User.id, latest, new, urgent).where(User.id.in_(ids))
 
 
 def caseload(user, now=None):
@@ -105,29 +133,23 @@ def caseload(user, now=None):
             sent_back.setdefault(report.client_id, []).append(report.month)
         if report.month == last_month:
             last_reports[report.client_id] = report.status
+    # A subquery's column comes back untyped (text on SQLite): the field reads it as a time.
+    notes = {client_id: (Note.written_at.python_value(written), new, pressing)
+             for client_id, written, new, pressing in note_facts(ids).tuples()}
+    # The check-ins the agenda's rules read: its window (since the last meeting, else 30
+    # days) and the two 14-day blocks of the trend.
+    checkins = {}
     last = (Meeting.select(Meeting.client.alias("client_id"),
                            fn.MAX(Meeting.started_at).alias("last_at"))
             .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
             .group_by(Meeting.client).alias("last"))
-    since_last = last.c.last_at.is_null() | (Note.written_at > last.c.last_at)
-    urgent = (Note.kind == "worry") & (Note.weight == "urgent") & Note.state.in_(("open", "carried"))
-    notes = {client_id: (written, new or 0, pressing or 0) for client_id, written, new, pressing in (
-        Note.select(Note.client, fn.MAX(Note.written_at),
-                    fn.SUM(Case(None, [(since_last, 1)], 0)), fn.SUM(Case(None, [(urgent, 1)], 0)))
-        .join(last, JOIN.LEFT_OUTER, on=(Note.client == last.c.client_id))
-        .where(Note.client.in_(ids) & (Note.visibility == "shared") & Note.deleted_at.is_null())
-        .group_by(Note.client).tuples())}
-    # The check-ins the agenda's rules read: its window (since the last meeting, else 30
-    # days) and the two 14-day blocks of the trend.
-    checkins = {}
-    for row in (CheckIn.select(CheckIn.client, CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
+    for client_id, *row in (CheckIn.select(CheckIn.client, CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
                 .join(last, JOIN.LEFT_OUTER, on=(CheckIn.client == last.c.client_id))
                 .where(CheckIn.client.in_(ids) & (CheckIn.day <= japan_day(now)) & (
                     (CheckIn.day > japan_day(now) - timedelta(days=2 * TREND_DAYS))
                     | (last.c.last_at.is_null() & (CheckIn.day > japan_day(now - DEFAULT_WINDOW)))
-                    | (CheckIn.day > last.c.last_at)))):
-        checkins.setdefault(row.client_id, []).append(
-            AgendaCheckIn(row.day, row.mood, row.body, row.sleep))
+                    | (CheckIn.day > last.c.last_at))).tuples()):
+        checkins.setdefault(client_id, []).append(AgendaCheckIn(*row))
     last_checkin = dict(CheckIn.select(CheckIn.client, fn.MAX(CheckIn.day))
                         .where(CheckIn.client.in_(ids) & (CheckIn.day <= japan_day(now)))
                         .group_by(CheckIn.client).tuples())

@@ -117,7 +117,7 @@ class Note(BaseModel):
     deleted_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("client", "written_at"), False),)
+        indexes = ((("client", "written_at"), False), (("client", "state", "agenda_choice"), False))
 
     @property
     def is_urgent(self):
@@ -214,7 +214,7 @@ class Meeting(Retained, BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("client", "scheduled_at"), False),)
+        indexes = ((("client", "scheduled_at"), False), (("client", "state", "started_at"), False))
 
     @classmethod
     def retained(cls):
@@ -250,6 +250,9 @@ class ActionItem(BaseModel):
         return (self.due is not None and not self.done and not self.dropped
                 and self.due < (day or today()))
 
+    class Meta:
+        indexes = ((("client", "settled_at"), False),)
+
 
 class TalkingPoint(BaseModel):
     client = ForeignKeyField(User, backref="talking_points", on_delete="CASCADE")
@@ -261,6 +264,9 @@ class TalkingPoint(BaseModel):
     # The agenda item it came up from, when raised from one during the meeting.
     from_item = DeferredForeignKey("AgendaItem", null=True, on_delete="SET NULL", index=True)
     created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "meeting"), False),)
 
 
 class AgendaItem(Retained, BaseModel):

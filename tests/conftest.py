@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import peewee
 import pytest
 from werkzeug.security import generate_password_hash
 
@@ -151,6 +152,23 @@ def login_as(app, people):
 def in_english(people, name):
     """Make the named person read English (tests/test_i18n.py keeps the catalog complete)."""
     User.update(locale="en").where(User.id == people[name].id).execute()
+
+
+@contextmanager
+def count_rows():
+    """Count the rows the queries inside the block bring into Python (seen["rows"])."""
+    seen = {"rows": 0}
+    iterate = peewee.CursorWrapper.iterate
+
+    def counted(self, *args, **kwargs):
+        row = iterate(self, *args, **kwargs)
+        seen["rows"] += 1
+        return row
+    peewee.CursorWrapper.iterate = counted
+    try:
+        yield seen
+    finally:
+        peewee.CursorWrapper.iterate = iterate
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import pytest
 from companion import db
 from companion.access import log_access, record_access
 from companion.models import AccessLog, User
-from conftest import fill
+from conftest import count_queries, fill
 
 # Staff pages that show no client's data: their own settings, the office's lists of
 # accounts and logs, and the app's files.
@@ -30,6 +30,7 @@ def test_every_staff_read_of_client_data_leaves_a_row(app, people, world, login_
     for rule in staff_reads(app):
         with db.database.connection_context():
             AccessLog.delete().execute()
+        app.extensions.pop("companion.listed", None)  # what list views remember writing today
         response = staff.client.get(fill(rule, world), query_string={"client_id": world["client_id"]})
         if response.status_code != 200:
             continue  # not this role's page (the client's own pages answer staff 404)
@@ -76,3 +77,15 @@ def test_the_caseload_records_each_listed_client_once_a_day(people, login_as):
         office = {u.id for u in User.select().where((User.role == "client")
                                                     & (User.office == people["office_a"].id))}
     assert set(clients) == office and set(clients.values()) == {1}
+
+
+def test_a_list_view_opened_again_the_same_day_writes_nothing_more(people, app, login_as):
+    staff = login_as("supporter")
+    staff.client.get("/api/v1/caseload")
+    with count_queries() as seen:
+        staff.client.get("/api/v1/caseload")
+    assert seen and not [q for q in seen if "INSERT" in q and "access_log" in q]
+    with db.database.connection_context():
+        [row] = AccessLog.select().where((AccessLog.client == people["client"].id)
+                                         & (AccessLog.what == "caseload"))
+    assert row.count == 1

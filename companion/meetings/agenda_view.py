@@ -55,19 +55,27 @@ def compile_live(client, now, cutoff=None):
                & Note.deleted_at.is_null())
     latest_note = (Note.select(Note.id).where(visible & (Note.written_at <= end))
                    .order_by(Note.written_at.desc()).limit(1))
-    notes = Note.select().where(visible & (Note.state.in_(("open", "carried"))
-                                           | (Note.id == latest_note)))
+    # A note kept out of the meeting (「今回は話さない」) stays open for good. Each half of
+    # the union is an index range (client, state, agenda_choice; the latest by written_at),
+    # so those notes and the years behind stay in the database.
+    notes = (Note.select().where(visible & Note.state.in_(("open", "carried"))
+                                 & (Note.agenda_choice != "keep_private"))
+             | Note.select().where(Note.id == latest_note))
     first_day = japan_day(min(start - (end - start), end - timedelta(days=2 * TREND_DAYS)))
     latest_day = CheckIn.select(CheckIn.day).where(
         (CheckIn.client == client.id) & (CheckIn.day <= japan_day(end))).order_by(
         CheckIn.day.desc()).limit(1)
-    checkins = CheckIn.select(CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep).where(
-        (CheckIn.client == client.id) & (CheckIn.day <= japan_day(end))
-        & ((CheckIn.day > first_day) | (CheckIn.day == latest_day)))
-    actions = ActionItem.select().where(
-        (ActionItem.client == client.id) & (ActionItem.created_at <= end)
-        & (ActionItem.settled_at.is_null() | (ActionItem.settled_at > end))
-        & (ActionItem.done_at.is_null() | (ActionItem.done_at > start)))
+    fields = (CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
+    checkins = (CheckIn.select(*fields).where((CheckIn.client == client.id)
+                                              & (CheckIn.day > first_day)
+                                              & (CheckIn.day <= japan_day(end)))
+                | CheckIn.select(*fields).where((CheckIn.client == client.id)
+                                                & (CheckIn.day == latest_day)))
+    reviewable = ((ActionItem.client == client.id) & (ActionItem.created_at <= end)
+                  & (ActionItem.done_at.is_null() | (ActionItem.done_at > start)))
+    # Not settled by a meeting before end; the halves are ranges of (client, settled_at).
+    actions = (ActionItem.select().where(reviewable & ActionItem.settled_at.is_null())
+               | ActionItem.select().where(reviewable & (ActionItem.settled_at > end)))
     points = TalkingPoint.select().where(
         (TalkingPoint.client == client.id) & TalkingPoint.meeting.is_null())
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)

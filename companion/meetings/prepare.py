@@ -12,6 +12,7 @@ from .service import next_meeting
 
 bp = Blueprint("prepare", __name__)
 CHOICES = ("raise", "keep_private", "sorted")
+KEPT_SHOWN = 10
 
 
 @bp.get("/prepare")
@@ -23,10 +24,13 @@ def prepare():
     kept = (Note.select().where(
         (Note.client == current_user.id) & Note.deleted_at.is_null()
         & (Note.visibility == "shared") & (Note.agenda_choice == "keep_private")
-        & Note.state.in_(("open", "carried"))).order_by(Note.written_at))
+        & Note.state.in_(("open", "carried"))))
+    # The newest few, oldest of them first; years of them would bury the page.
+    shown = list(kept.order_by(Note.written_at.desc(), Note.id.desc()).limit(KEPT_SHOWN + 1))
+    more = kept.count() - KEPT_SHOWN if len(shown) > KEPT_SHOWN else 0
     stars = len(agenda["sections"][0]["items"])
     return render_template("prepare/prepare.html", meeting=meeting, agenda=agenda,
-                           kept=list(kept), stars=stars)
+                           kept=shown[:KEPT_SHOWN][::-1], more_kept=more, stars=stars)
 
 
 @bp.post("/prepare/notes/<note_id>")

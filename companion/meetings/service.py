@@ -201,12 +201,13 @@ def item_of(meeting, item_id):
     return item_id
 
 
-def add_action(meeting, data):
+def add_action(meeting, data, now=None):
     """Decide something to do before next time (次までにやること), from an item or on its own."""
     require(meeting, "in_progress")
     return ActionItem.create(client=meeting.client_id, meeting=meeting.id, text=data["text"],
                              owner=data["owner"], due=data.get("due"),
-                             from_item=item_of(meeting, data.get("from_item_id")))
+                             from_item=item_of(meeting, data.get("from_item_id")),
+                             created_at=now or utcnow())
 
 
 def add_point(meeting, actor, text, from_item_id=None):
