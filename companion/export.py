@@ -7,7 +7,7 @@ from functools import partial
 
 from flask import Response, current_app, stream_with_context
 from flask_login import current_user
-from peewee import JOIN, PostgresqlDatabase
+from peewee import JOIN
 
 from .access import roles_required
 from .api import bp as api
@@ -135,6 +135,8 @@ def monthly_reports(client):
 
 
 # The lists of the export, each read a batch at a time: never all of a long record at once.
+# Batches are separate queries (see streamed): a meeting rescheduled while the export is
+# being sent may be in it twice or not at all.
 LISTS = {"notes": notes, "checkins": checkins, "meetings": meetings, "reports": monthly_reports}
 
 
@@ -251,11 +253,12 @@ def streamed(pieces):
     """pieces as the answer's body, sent in chunks of about CHUNK bytes while written.
 
     Flask tears the request down (closing its connection) when the view returns and again
-    when the body is sent: the body holds a connection of its own until its last piece,
-    and reads in one transaction, so every batch sees the same moment.
+    when the body is sent: the body holds a connection of its own until its last piece.
+    No transaction spans the pieces: the database may close it between them, as when a
+    test client leaves a body unread and sends the next request from the same thread.
     """
     def body():
-        with database.connection_context(), snapshot():
+        with database.connection_context():
             kept, size = [], 0
             for piece in pieces:
                 data = piece.encode("utf-8") if isinstance(piece, str) else piece
@@ -266,14 +269,6 @@ def streamed(pieces):
                     kept, size = [], 0
             yield b"".join(kept)
     return stream_with_context(body())
-
-
-def snapshot():
-    """One read transaction, so that every batch sees the same data: REPEATABLE READ on
-    PostgreSQL (whose default gives each statement its own moment); SQLite's does already."""
-    if isinstance(database.obj, PostgresqlDatabase):
-        return database.atomic(isolation_level="REPEATABLE READ")
-    return database.atomic()
 
 
 def attachment(response, extension):
