@@ -281,8 +281,8 @@ def change_password():
 OWN_READS = {
     "pages.home": "home", "notes.index": "notes", "notes.edit": "note", "prepare.prepare": "agenda",
     "reports.records": "meeting", "reports.client_report": "report",
-    "api.notes.list_notes": "notes", "api.notes.read": "note", "api.export_json": "export",
-    "api.export_csv": "export", "clients.access_log": "access_log",
+    "api.notes.list_notes": "notes", "api.notes.read": "note", "api.export.export_json": "export",
+    "api.export.export_csv": "export", "clients.access_log": "access_log",
 }
 
 

@@ -1,6 +1,5 @@
 // Every page: the service worker, the outbox, the install hint and a careful logout.
 import { announce, available, count, forget, send, speak, start } from "./outbox.js";
-import "./checkin.js";
 
 const pwa = document.getElementById("pwa");
 const client = pwa?.dataset.role === "client";

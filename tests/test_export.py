@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from companion import db
-from companion.models import CheckIn, Note, today, utcnow
+from companion import db, export
+from companion.models import CheckIn, Note, User, today, utcnow
 from companion.reports import service as reports
-from conftest import held, write
+from companion.schemas import ExportSchema
+from conftest import count_queries, held, write
 
 
 @pytest.fixture
@@ -102,6 +103,54 @@ def test_csv_cells_never_become_spreadsheet_formulas(people, login):
     write(people["client"], "=HYPERLINK(\"http://example.com\")")
     files = read_zip(login("client").client.get("/api/v1/export.csv"))
     assert files["notes.csv"][1][0]["body"] == "'=HYPERLINK(\"http://example.com\")"
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two rows (one meeting) and a chunk for every piece: a short record reads
+    and sends as a long one does."""
+    monkeypatch.setattr(export, "BATCH", 2, raising=False)
+    monkeypatch.setattr(export, "MEETINGS", 1, raising=False)
+    monkeypatch.setattr(export, "CHUNK", 1, raising=False)
+
+
+def test_streamed_json_is_the_document_jsonify_gave(app, people, login, two_clients, small_batches,
+                                                    monkeypatch):
+    for n in range(5):
+        write(people["client"], f"メモ{n}", days_ago=n + 2)
+    monkeypatch.setattr(export, "utcnow", lambda: utcnow().replace(2024, 1, 2))
+    response = login("client").client.get("/api/v1/export")
+    data = response.get_json()
+    with app.test_request_context(), db.database.connection_context():
+        client = User.get_by_id(people["client"].id)
+        whole = {"exported_at": export.utcnow(), "profile": export.profile(client),
+                 **{key: list(rows(client)) for key, rows in export.LISTS.items()}}
+        sent = app.json.response(ExportSchema().dump(whole)).get_data()
+    assert response.get_data() == sent
+    assert [n["body"] for n in data["notes"]] == (
+        [f"メモ{n}" for n in range(4, -1, -1)] + ["clientの困ったこと", "clientのひみつ"])
+    assert [i["outcome"] for m in data["meetings"] for i in m["agenda_items"]] == ["clientの結果"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/export", "/api/v1/export.csv"])
+def test_exports_are_sent_while_the_notes_are_still_being_read(people, login, small_batches, path):
+    """Not built whole before sending: the first bytes go before the last notes are read."""
+    for n in range(7):
+        write(people["client"], f"メモ{n}", days_ago=n + 1)
+    me = login("client")
+    table = f'FROM "{Note._meta.table_name}"'
+    with count_queries() as seen:
+        response = me.client.get(path, buffered=False)
+        chunks = iter(response.response)
+        next(chunks)
+        before = sum(table in query for query in seen)
+        rest = b"".join(chunks)
+        response.close()
+        read = sum(table in query for query in seen)
+    assert rest and before < read and read >= 4
+    # Every connection the body held is given back, on PostgreSQL to the pool.
+    assert db.database.is_closed()
+    assert not getattr(db.database.obj, "_in_use", {})
 
 
 def test_settings_offer_both_exports_to_a_client(people, login):
