@@ -184,13 +184,17 @@ def _int_or_404(value):
 
 
 def meeting_or_404(user, meeting_id):
-    """A meeting of a client user may see (its client loaded), else 404.
+    """A meeting of a client user may see (its client and supporter loaded), else 404.
 
     Staff who may see the client may also run its meetings: the assigned supporter
     and the office's manager. Views that change a meeting also require a staff role.
     """
     from .models import Meeting
-    meeting = (Meeting.select(Meeting, User).join(User, on=(Meeting.client == User.id))
+    supporter = User.alias()
+    meeting = (Meeting.select(Meeting, User, supporter)
+               .join(User, on=(Meeting.client == User.id), attr="client").switch(Meeting)
+               .join(supporter, JOIN.LEFT_OUTER, on=(Meeting.supporter == supporter.id),
+                     attr="supporter")
                .where((Meeting.id == _int_or_404(meeting_id))
                       & User.id.in_(visible_clients(user).select(User.id)))
                .first())
