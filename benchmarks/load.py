@@ -103,6 +103,8 @@ def build(app):
             routes[f"meeting page, {label}"] = (f"s-{months}", f"/meetings/{meeting.id}")
             routes[f"Prepare, {label}"] = (f"c-{months}", "/prepare")
             routes[f"Home (client), {label}"] = (f"c-{months}", "/")
+            # This supporter's caseload is this one client: the cost of one client's years.
+            routes[f"caseload API (1 client), {label}"] = (f"s-{months}", "/api/v1/caseload")
         for size in CASELOADS:
             supporter = person(office, "supporter", f"load-{size}", f"担当 {size}")
             for n in range(size):

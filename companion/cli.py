@@ -91,7 +91,7 @@ def create_user(login, role, display_name, supporter_login, office_name, passwor
         if password_stdin:
             password = click.get_text_stream("stdin").readline().rstrip("\r\n")
             try:
-                NewPasswordSchema(login=login).load({"password": password})
+                NewPasswordSchema(login=login, only=("password",)).load({"password": password})
             except ValidationError as exc:
                 raise click.ClickException(" ".join(plain(exc.messages)["password"]))
     db.migrate()

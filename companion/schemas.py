@@ -54,7 +54,7 @@ class NewPasswordSchema(BaseSchema):
     """A password someone chooses: long enough, not a common one, not their login, and the
     same twice where the form asks twice."""
     password = fields.String(required=True, error_messages=messages())
-    password2 = fields.String(error_messages=messages())
+    password2 = fields.String(required=True, error_messages=messages())
 
     def __init__(self, login="", **kwargs):
         super().__init__(**kwargs)

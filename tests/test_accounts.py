@@ -185,6 +185,7 @@ def test_reissued_link_replaces_the_old_one(app, people, invited):
     ("Password123 ", "Password123 ", "よく使われていて"),
     ("mori", "mori", "8文字以上"),
     ("a calm morning walk", "a calm evening walk", "同じではありません"),
+    ("a calm morning walk", "", "同じではありません"),
 ])
 def test_weak_or_mismatched_password_is_refused(app, invited, password, password2, message):
     browser, response = accept(app, invited, password, password2)

@@ -2,6 +2,8 @@
 import re
 from datetime import datetime, timedelta
 
+import pytest
+
 from companion import db
 from companion.models import AccessLog, ActionItem, AgendaItem, CheckIn, Meeting, Note, User, today
 from conftest import agenda, form, schedule, write
@@ -204,3 +206,17 @@ def test_an_item_of_another_meeting_is_refused_as_the_origin(people, login):
     ok = supporter.post(f"/api/v1/meetings/{second['id']}/actions",
                         json={"text": "やること", "owner": "client", "from_item_id": None})
     assert ok.status_code == 201 and ok.get_json()["from_item_id"] is None
+
+
+@pytest.mark.parametrize("data", [{"agenda_choice": "shout"}, {"starred": "maybe"}])
+def test_a_prepare_choice_that_cant_be_read_is_refused_and_changes_nothing(people, login, data):
+    sato = people["client"]
+    note = write(sato, "上司の指示が分かりにくい")
+    me = login("client")
+    response = form(me, f"/prepare/notes/{note.id}", data, "/prepare")
+    assert response.status_code == 302
+    page = me.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="flash flash-error"' in page
+    with db.database.connection_context():
+        stored = Note.get_by_id(note.id)
+    assert (stored.agenda_choice, stored.starred_at) == ("raise", None)

@@ -57,10 +57,11 @@ def compile_live(client, now, cutoff=None):
                    .order_by(Note.written_at.desc()).limit(1))
     # A note kept out of the meeting (「今回は話さない」) stays open for good. Each half of
     # the union is an index range (client, state, agenda_choice; the latest by written_at),
-    # so those notes and the years behind stay in the database.
-    notes = (Note.select().where(visible & Note.state.in_(("open", "carried"))
-                                 & (Note.agenda_choice != "keep_private"))
-             | Note.select().where(Note.id == latest_note))
+    # so those notes and the years behind stay in the database. The halves never share a
+    # row, so UNION ALL needs no sorting.
+    candidate = Note.state.in_(("open", "carried")) & (Note.agenda_choice != "keep_private")
+    notes = (Note.select().where(visible & candidate)
+             + Note.select().where((Note.id == latest_note) & ~candidate))
     first_day = japan_day(min(start - (end - start), end - timedelta(days=2 * TREND_DAYS)))
     latest_day = CheckIn.select(CheckIn.day).where(
         (CheckIn.client == client.id) & (CheckIn.day <= japan_day(end))).order_by(
@@ -69,13 +70,14 @@ def compile_live(client, now, cutoff=None):
     checkins = (CheckIn.select(*fields).where((CheckIn.client == client.id)
                                               & (CheckIn.day > first_day)
                                               & (CheckIn.day <= japan_day(end)))
-                | CheckIn.select(*fields).where((CheckIn.client == client.id)
-                                                & (CheckIn.day == latest_day)))
+                + CheckIn.select(*fields).where((CheckIn.client == client.id)
+                                                & (CheckIn.day == latest_day)
+                                                & (CheckIn.day <= first_day)))
     reviewable = ((ActionItem.client == client.id) & (ActionItem.created_at <= end)
                   & (ActionItem.done_at.is_null() | (ActionItem.done_at > start)))
     # Not settled by a meeting before end; the halves are ranges of (client, settled_at).
     actions = (ActionItem.select().where(reviewable & ActionItem.settled_at.is_null())
-               | ActionItem.select().where(reviewable & (ActionItem.settled_at > end)))
+               + ActionItem.select().where(reviewable & (ActionItem.settled_at > end)))
     points = TalkingPoint.select().where(
         (TalkingPoint.client == client.id) & TalkingPoint.meeting.is_null())
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)

@@ -5,13 +5,15 @@ from flask_login import current_user
 
 from ..access import note_or_404, roles_required
 from ..errors import on_refusal
+from ..fields import form_load
 from ..models import Note
+from ..notes.schemas import NoteSchema
 from ..notes.service import update_note
 from .agenda_view import agenda_for
 from .service import next_meeting
 
 bp = Blueprint("prepare", __name__)
-CHOICES = ("raise", "keep_private", "sorted")
+CHOICE_FIELDS = ("agenda_choice", "starred")
 KEPT_SHOWN = 10
 
 
@@ -38,16 +40,13 @@ def prepare():
 def choose(note_id):
     """Star or unstar a note, or choose raise / keep private / sorted itself."""
     note = note_or_404(current_user, note_id)
-    change = {}
-    choice = request.form.get("agenda_choice")
-    if choice in CHOICES:
-        change["agenda_choice"] = choice
-        if choice == "keep_private":
-            change["starred"] = False  # a note not raised can't be the top priority
-    starred = request.form.get("starred")
-    if starred in ("true", "false"):
-        change["starred"] = starred == "true"
     back = url_for(".prepare", _anchor=f"note-{note.id}")
+    change, errors = form_load(NoteSchema(only=CHOICE_FIELDS, partial=True), request.form)
+    if errors:
+        flash(" ".join(errors.values()), "error")
+        return redirect(back)
+    if change.get("agenda_choice") == "keep_private":
+        change["starred"] = False  # a note not raised can't be the top priority
     if change:
         on_refusal(back)  # a fourth star, or a meeting already under way
         update_note(note, change)
