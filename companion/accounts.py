@@ -23,13 +23,18 @@ PROFILE_FIELDS = ("hire_date", "employer_name", "job_title", "certificate_valid_
                   "certificate_valid_to", "office_phone")
 
 
+def assignable_supporters():
+    """The office's active supporters, for the assignment choice."""
+    return office_people(current_user, "supporter").where(User.active)
+
+
 @bp.get("/")
 @roles_required("manager", "supporter")
 def index():
     """Everyone this person manages, and the form to add someone."""
     accounts = manageable(current_user).order_by(User.role, User.display_name)
     return render_template("accounts/index.html", accounts=accounts,
-                           supporters=office_people(current_user, "supporter").where(User.active), errors={}, form={})
+                           supporters=assignable_supporters(), errors={}, form={})
 
 
 @bp.post("/")
@@ -43,7 +48,7 @@ def create():
         errors = {"login": _("このログインIDはもう使われています。")}
     supporter = None
     if data and not errors and data["role"] == "client" and data.get("supporter_id"):
-        supporter = office_people(current_user, "supporter").where(User.active).where(User.id == data["supporter_id"]).first()
+        supporter = assignable_supporters().where(User.id == data["supporter_id"]).first()
         if supporter is None:
             errors = {"supporter_id": _("えらべるものから選んでください。")}
     if not errors:
@@ -64,7 +69,7 @@ def create():
             errors = {"login": _("このログインIDはもう使われています。")}
     accounts = manageable(current_user).order_by(User.role, User.display_name)
     return render_template("accounts/index.html", accounts=accounts, errors=errors,
-                           supporters=office_people(current_user, "supporter").where(User.active), form=request.form), 422
+                           supporters=assignable_supporters(), form=request.form), 422
 
 
 def invitation_page(user, token):
@@ -85,7 +90,7 @@ def show(user_id):
     if account.role == "client":
         log_access(current_user, account, "profile")
     return render_template("accounts/show.html", account=account, history=history,
-                           profile=profile, supporters=office_people(current_user, "supporter").where(User.active))
+                           profile=profile, supporters=assignable_supporters())
 
 
 @bp.post("/<int:user_id>/invitation")
@@ -120,7 +125,7 @@ def set_active(user_id):
 def assign(user_id):
     """Assign a client to a supporter from today, ending the current assignment."""
     account = account_or_404(current_user, user_id)
-    supporter = office_people(current_user, "supporter").where(User.active).where(User.id == small_id(request.form.get("supporter_id"))).first()
+    supporter = assignable_supporters().where(User.id == small_id(request.form.get("supporter_id"))).first()
     if account.role != "client" or supporter is None:
         flash(_("えらべるものから選んでください。"), "error")
         return redirect(url_for(".show", user_id=account.id))

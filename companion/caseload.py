@@ -143,7 +143,8 @@ def caseload(user, now=None):
                            fn.MAX(Meeting.started_at).alias("last_at"))
             .where(Meeting.client.in_(ids) & (Meeting.state == "closed"))
             .group_by(Meeting.client).alias("last"))
-    for client_id, *row in (CheckIn.select(CheckIn.client, CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
+    scales = (CheckIn.day, CheckIn.mood, CheckIn.body, CheckIn.sleep)
+    for client_id, *row in (CheckIn.select(CheckIn.client, *scales)
                 .join(last, JOIN.LEFT_OUTER, on=(CheckIn.client == last.c.client_id))
                 .where(CheckIn.client.in_(ids) & (CheckIn.day <= japan_day(now)) & (
                     (CheckIn.day > japan_day(now) - timedelta(days=2 * TREND_DAYS))

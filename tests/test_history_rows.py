@@ -69,6 +69,8 @@ def test_two_years_of_cycles_bring_no_more_rows_than_one_month(people, login_as)
                 meetings.cancel(upcoming)
         page = me.client.get("/prepare").get_data(as_text=True)
         assert 'id="more-kept"' in page and "14" in page  # 24 kept, the newest 10 shown
+        everything = me.client.get("/prepare?kept=all").get_data(as_text=True)
+        assert everything.count("やっぱり話す") == CYCLES and 'id="more-kept"' not in everything
     print("rows per fetch, month by month (agenda, page, Prepare, caseload):", measured)
     first = measured[0]
     # One month's notes, check-ins and actions set the bound; the years behind add nothing.

@@ -27,12 +27,15 @@ def prepare():
         (Note.client == current_user.id) & Note.deleted_at.is_null()
         & (Note.visibility == "shared") & (Note.agenda_choice == "keep_private")
         & Note.state.in_(("open", "carried"))))
-    # The newest few, oldest of them first; years of them would bury the page.
-    shown = list(kept.order_by(Note.written_at.desc(), Note.id.desc()).limit(KEPT_SHOWN + 1))
-    more = kept.count() - KEPT_SHOWN if len(shown) > KEPT_SHOWN else 0
+    # The newest few, oldest of them first; years of them would bury the page (all of them
+    # when asked for, to raise an old one again).
+    limit = None if request.args.get("kept") == "all" else KEPT_SHOWN
+    shown = list(kept.order_by(Note.written_at.desc(), Note.id.desc())
+                 .limit(limit + 1 if limit else None))
+    more = kept.count() - limit if limit and len(shown) > limit else 0
     stars = len(agenda["sections"][0]["items"])
     return render_template("prepare/prepare.html", meeting=meeting, agenda=agenda,
-                           kept=shown[:KEPT_SHOWN][::-1], more_kept=more, stars=stars)
+                           kept=shown[:limit][::-1], more_kept=more, stars=stars)
 
 
 @bp.post("/prepare/notes/<note_id>")

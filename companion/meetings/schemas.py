@@ -3,7 +3,10 @@ from datetime import datetime
 
 from marshmallow import fields, validate
 
-from ..fields import BaseSchema, PersonSchema, UTCDateTime, _l, choice, day_field, messages, not_blank, record_id, text
+from ..fields import (
+    BaseSchema, PersonSchema, UTCDateTime, _l, choice, day_field, messages, not_blank, record_id,
+    text,
+)
 from ..models import ACTION_OWNERS, ACTION_STATUSES, ITEM_STATUSES, MEETING_MODES, MEETING_STATES
 
 

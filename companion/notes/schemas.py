@@ -5,7 +5,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..clock import MONTH_PATTERN
 from ..fields import BaseSchema, UTCDateTime, _l, choice, messages, not_blank, record_id, text
-from ..models import AGENDA_CHOICES, NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES
+from ..models import (
+    AGENDA_CHOICES, NOTE_KINDS, NOTE_STATES, NOTE_TOPICS, NOTE_WEIGHTS, VISIBILITIES,
+)
 
 
 WEIGHT_FOR_WORRIES_ONLY = _l("重さは「困ったこと」だけにつけられます。")
