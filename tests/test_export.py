@@ -118,7 +118,8 @@ def test_streamed_json_is_the_document_jsonify_gave(app, people, login, two_clie
                                                     monkeypatch):
     for n in range(5):
         write(people["client"], f"メモ{n}", days_ago=n + 2)
-    monkeypatch.setattr(export, "utcnow", lambda: utcnow().replace(2024, 1, 2))
+    exported_at = utcnow().replace(2024, 1, 2)  # one moment for both documents
+    monkeypatch.setattr(export, "utcnow", lambda: exported_at)
     response = login("client").client.get("/api/v1/export")
     data = response.get_json()
     with app.test_request_context(), db.database.connection_context():
