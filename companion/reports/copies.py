@@ -1,6 +1,6 @@
 """The 支援レポート's two copies from plain data: everything for the client, only consented items for the employer.
 
-Pure functions (STYLE: pure core): `reports.py` turns rows into the dataclasses below.
+Pure functions (STYLE: pure core): `reports/service.py` turns rows into the dataclasses below.
 
 Rules where DESIGN is silent:
 - A meeting belongs to the month (Japan time) it was closed in.

@@ -54,7 +54,7 @@ def stored(client, month):
 
 
 def month_meetings(client, month, until=None):
-    """The meetings closed in month (up to `until`) as report_copy's plain data, in three queries."""
+    """The meetings closed in month (up to `until`) as copies.py's plain data, in three queries."""
     start, end = month_bounds(month)
     supporter = User.alias()
     query = (Meeting.select(Meeting, supporter)
