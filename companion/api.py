@@ -59,6 +59,7 @@ def session_delete():
     """Log out everywhere; already logged out is fine too, so a retried logout succeeds."""
     if current_user.is_authenticated:
         auth.end_all_sessions(current_user._get_current_object())
+        auth.forget_device(current_user)
     session.clear()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion
     return "", 204

@@ -168,10 +168,17 @@ def login():
 def logout():
     """Log out everywhere: every earlier cookie stops working."""
     end_all_sessions(current_user._get_current_object())
+    forget_device(current_user)
     session.clear()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion
     flash(_("ログアウトしました。"))
     return redirect(url_for("auth.login"))
+
+
+def forget_device(user):
+    """Logging out of a device stops its reminders: the subscription made in this session goes."""
+    from .reminders.push import unsubscribe
+    unsubscribe(user, session=session)
 
 
 def hash_token(token):

@@ -1,4 +1,4 @@
-"""The `companion` command: demo, run, migrate, create-user, backup."""
+"""The `companion` command: demo, run, migrate, create-user, backup, remind."""
 import os
 import sqlite3
 
@@ -16,7 +16,7 @@ def make_cli():
     """The `companion` command group over the app factory."""
     group = FlaskGroup(create_app=create_app, add_default_commands=True,
                        help="Companion: the monthly 作戦会議, prepared on the phone.")
-    for command in (demo, migrate, create_user, backup):
+    for command in (demo, migrate, create_user, backup, remind):
         group.add_command(command)
     return group
 
@@ -28,7 +28,7 @@ def main():
 
 def init_app(app):
     """Make the commands available to `flask --app companion` too."""
-    for command in (demo, migrate, create_user, backup):
+    for command in (demo, migrate, create_user, backup, remind):
         app.cli.add_command(command)
 
 
@@ -67,8 +67,8 @@ def demo(host, port, no_serve):
 @click.option("--supporter", "supporter_login", default=None, help="Assign the client to this supporter.")
 @click.option("--office", "office_name", default=None, help="Office name (created if missing).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="The site's address, for the invitation link.")
+@click.option("--base-url", default=None,
+              help="The site's address, for the invitation link (default: COMPANION_BASE_URL).")
 @with_appcontext
 def create_user(login, role, display_name, supporter_login, office_name, password_stdin,
                 base_url):
@@ -125,7 +125,8 @@ def create_user(login, role, display_name, supporter_login, office_name, passwor
             token = auth.issue_invitation(user)
             days = current_app.config["INVITATION_DAYS"]
             click.echo(f"created {role} {login}; invitation (valid {days} days):")
-            click.echo(f"{base_url.rstrip('/')}/invite/{token}")
+            base_url = (base_url or current_app.config["BASE_URL"]).rstrip("/")
+            click.echo(f"{base_url}/invite/{token}")
 
 
 @click.command()
@@ -147,3 +148,33 @@ def backup(path):
     target.close()
     source.close()
     click.echo(f"backed up to {path}")
+
+
+@click.command()
+@click.option("--at", "at", default=None, metavar="ISO-TIME",
+              help="Act as if it were this moment (e.g. 2026-12-04T08:00+09:00); for trying it out.")
+@with_appcontext
+def remind(at):
+    """Send the reminders that are due now (run every few minutes by cron or a timer)."""
+    from datetime import datetime, timezone
+    from .reminders import push, sender
+    now = None
+    if at:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter("an ISO 8601 time, e.g. 2026-12-04T08:00+09:00", param_hint="--at")
+        if moment.tzinfo is None:
+            raise click.BadParameter("give the offset too, e.g. +09:00", param_hint="--at")
+        now = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    problem = push.subject_problem()
+    if problem:
+        click.echo("warning: " + problem, err=True)
+    with db.database.connection_context():
+        result = sender.run(now)
+    click.echo(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}, "
+               f"devices dropped {result.gone}, waiting for quiet hours to end {result.skipped_quiet}")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,12 @@ SETTINGS = {
     "SECURE_COOKIES": (False, lambda v: v.lower() in ("1", "true", "yes")),
     "INVITATION_DAYS": (7, int),
     "TRUSTED_PROXIES": (0, int),
+    "BASE_URL": ("http://127.0.0.1:5000", lambda v: v.rstrip("/")),
+    "VAPID_PRIVATE_KEY": (None, str),
+    "VAPID_SUBJECT": (None, str),
+    # Where browsers' push subscriptions may point (host patterns): the sender posts there.
+    "PUSH_SERVICES": ("fcm.googleapis.com,*.push.services.mozilla.com,*.notify.windows.com,"
+                      "web.push.apple.com,*.push.apple.com", str),
 }
 
 
@@ -34,13 +40,14 @@ def defaults():
     return {name: default for name, (default, _parse) in SETTINGS.items()}
 
 
-def instance_secret(instance_path):
-    """Read the instance's secret key, creating it (mode 0600) on first start.
+def instance_secret(instance_path, name="secret_key", make=lambda: secrets.token_urlsafe(48)):
+    """Read a secret kept in the instance folder, creating it (mode 0600) on first start.
 
-    Several app processes may start at once: the key is written to a private temporary
-    file and linked into place, so exactly one key wins and every process reads that one.
+    Several app processes may start at once: the secret is written to a private temporary
+    file and linked into place, so exactly one wins and every process reads that one.
+    The secret key is one; the VAPID key of Web Push (companion/reminders/push.py) another.
     """
-    path = os.path.join(instance_path, "secret_key")
+    path = os.path.join(instance_path, name)
     while True:
         try:
             with open(path) as fh:
@@ -50,10 +57,10 @@ def instance_secret(instance_path):
             os.unlink(path)  # an empty file is left from before keys were written atomically
         except FileNotFoundError:
             pass
-        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")  # mode 0600
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=f".{name}.")  # mode 0600
         try:
             with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(48))
+                fh.write(make())
             os.link(draft, path)
         except FileExistsError:
             pass  # another process won; read its key

@@ -79,6 +79,7 @@ ACCESS = {
     "access_log": _l("見た記録"),
     "actions": _l("次までにやること"),
     "caseload": _l("担当の利用者の一覧"),
+    "calendar": _l("面談のカレンダー"),
     "profile": _l("プロフィール"),
 }
 

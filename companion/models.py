@@ -207,6 +207,8 @@ class Meeting(Retained, BaseModel):
     closed_at = DateTimeField(null=True)
     cancelled_at = DateTimeField(null=True)
     summary = TextField(default="")
+    # Raised whenever the time, the mode or the state changes: calendar apps keep the newest.
+    sequence = IntegerField(default=0)
     # Highlights and condition as they were at the start (JSON): the record must not
     # change when check-ins or notes change later.
     snapshot = TextField(default="")
@@ -335,3 +337,61 @@ class MonthlyReport(Retained, BaseModel):
 
 
 REPORT_MODELS = [MonthlyReport]
+
+
+REMINDER_KINDS = ("before_meeting", "meeting_day", "daily_checkin", "quiet_spell",
+                  "supporter_day", "reports_due")
+DELIVERY_STATES = ("sending", "sent", "retry", "failed", "gone")
+
+
+class PushSubscription(BaseModel):
+    """One device's Web Push subscription: the push service's address and its keys."""
+    user = ForeignKeyField(User, backref="push_subscriptions", on_delete="CASCADE")
+    # Endpoints can be long; the unique lookup is on their SHA-256.
+    endpoint_hash = CharField(max_length=64, unique=True)
+    endpoint = TextField()
+    p256dh = CharField(max_length=200)
+    auth = CharField(max_length=100)
+    created_at = DateTimeField(default=utcnow)
+    last_sent_at = DateTimeField(null=True)
+
+
+class ReminderSetting(BaseModel):
+    """What a person chose to be reminded of: everything starts off."""
+    user = ForeignKeyField(User, unique=True, backref="reminder_settings", on_delete="CASCADE")
+    before_meeting = BooleanField(default=False)
+    meeting_day = BooleanField(default=False)
+    daily_checkin = BooleanField(default=False)
+    checkin_time = CharField(max_length=5, default="18:00")
+    quiet_spell = BooleanField(default=False)
+    supporter_day = BooleanField(default=False)
+    reports_due = BooleanField(default=False)
+    quiet_from = CharField(max_length=5, default="21:00")
+    quiet_until = CharField(max_length=5, default="08:00")
+    # The secret calendar feed: its id, signed with the app's secret into the URL; null when off.
+    feed_key = CharField(max_length=32, null=True, unique=True)
+    # The one-line offer after the first saved note, once answered, is not shown again.
+    offer_answered = BooleanField(default=False)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class ReminderDelivery(BaseModel):
+    """One reminder to one device: the unique pair is what makes it at most once."""
+    subscription = ForeignKeyField(PushSubscription, backref="deliveries", on_delete="CASCADE")
+    key = CharField(max_length=80)
+    kind = CharField(max_length=20)
+    state = CharField(max_length=10, default="sending")
+    attempts = IntegerField(default=1)
+    payload = TextField(default="")
+    # Until when it is still worth sending: a retry after this is recorded as failed.
+    expires_at = DateTimeField()
+    next_try_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    error = CharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("subscription", "key"), True), (("state", "next_try_at"), False))
+
+
+REMINDER_MODELS = [PushSubscription, ReminderSetting, ReminderDelivery]

@@ -26,7 +26,7 @@ def home():
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Language, furigana and password."""
+    """Language, furigana, reminders, the calendar feed and password."""
     user = current_user._get_current_object()
     if request.method == "POST":
         data, errors = form_load(SettingsSchema(), request.form)
@@ -38,7 +38,15 @@ def settings():
         user.save()
         flash(_("設定を保存しました。"))
         return redirect(url_for("pages.settings"))
-    return render_template("pages/settings.html")
+    from .reminders import calendar, push
+    from .reminders.pages import kinds_for
+    from .reminders.service import setting_of
+    setting = setting_of(user)
+    token = calendar.feed_token(setting)
+    return render_template(
+        "pages/settings.html", reminders=setting, reminder_kinds=kinds_for(user),
+        push_key=push.public_key(),
+        feed_url=url_for("reminders.feed", token=token, _external=True) if token else None)
 
 
 @bp.app_context_processor

@@ -59,6 +59,12 @@ if (logout && available) {
   const leave = async () => {
     await forget().catch(() => {});
     navigator.serviceWorker?.controller?.postMessage({ type: "forget" });
+    // This device's reminders end with the login (the server forgets the subscription too).
+    // `ready` never settles without a worker: wait a second at most.
+    const wait = new Promise((resolve) => { setTimeout(resolve, 1000); });
+    await Promise.race([wait, navigator.serviceWorker?.ready
+      .then((registration) => registration.pushManager?.getSubscription())
+      .then((subscription) => subscription?.unsubscribe())]).catch(() => {});
     logout.dataset.confirmed = "true";
     logout.submit();
   };

@@ -121,3 +121,36 @@ self.addEventListener("message", (event) => {
     event.waitUntil(warm().catch(() => {}));
   }
 });
+
+// A reminder from `companion remind`: a title, a line of text and where a tap leads. The
+// server never puts a note, a worry or a report in one: a lock screen is not private.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  const actions = Array.isArray(data.actions) ? data.actions : [];
+  event.waitUntil(self.registration.showNotification(data.title || "Companion", {
+    body: data.body || "",
+    tag: data.tag,
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    data: { url: data.url || "/", actions },
+    actions: actions.map((a) => ({ action: a.action, title: a.title })),
+  }));
+});
+
+// Where a tap on a notification (or one of its buttons) leads: a page of this app only.
+function notificationTarget(data, action) {
+  const chosen = ((data && data.actions) || []).find((a) => a.action === action);
+  const target = new URL((chosen || data || {}).url || "/", self.location.origin);
+  return target.origin === self.location.origin ? target.href : new URL("/", self.location.origin).href;
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = notificationTarget(event.notification.data, event.action);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true })
+    .then((pages) => {
+      const open = pages.find((page) => page.url === target);
+      return open ? open.focus() : self.clients.openWindow(target);
+    }));
+});

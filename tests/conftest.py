@@ -315,3 +315,115 @@ def form(auth, url, data, page):
     """Post an HTML form with the CSRF token of the page it sits on."""
     html = auth.client.get(page).get_data(as_text=True)
     return auth.client.post(url, data={**data, "csrf_token": form_token(html)})
+
+
+class PushService:
+    """A push service on a loopback port, as a browser's push service would be.
+
+    Each device made by `device()` has its own keys, as a browser makes them. What arrives
+    is decrypted (http_ece, aes128gcm) and its VAPID header checked against the app's public
+    key; `answers[device]` lists statuses to answer in turn (201 once they run out).
+    """
+
+    def __init__(self):
+        import base64
+        import http.server
+        import threading
+        self._b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        self.devices, self.answers, self.received, self.problems = {}, {}, [], []
+        self.lock = threading.Lock()
+        service = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status = service.arrive(self.path.rsplit("/", 1)[-1],
+                                        {k.lower(): v for k, v in self.headers.items()}, body)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.public_key = None  # the app's VAPID key, base64url, to check the header against
+        self.subject = None
+
+    def device(self, name):
+        """A browser's subscription JSON for a new device."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        key = ec.generate_private_key(ec.SECP256R1())
+        secret = os.urandom(16)
+        self.devices[name] = (key, secret)
+        point = key.public_key().public_bytes(serialization.Encoding.X962,
+                                              serialization.PublicFormat.UncompressedPoint)
+        return {"endpoint": f"{self.base}/push/{name}", "expirationTime": None,
+                "keys": {"p256dh": self._b64(point), "auth": self._b64(secret)}}
+
+    def arrive(self, name, headers, body):
+        import http_ece
+        with self.lock:
+            queue = self.answers.get(name) or []
+            status = queue.pop(0) if queue else 201
+            if name not in self.devices:
+                return 404
+            key, secret = self.devices[name]
+            try:
+                claims = self.check_vapid(headers.get("authorization", ""))
+                payload = json.loads(http_ece.decrypt(body, private_key=key, auth_secret=secret,
+                                                      version="aes128gcm"))
+            except Exception as exc:  # a bad message is a test failure, reported by the test
+                self.problems.append(f"{name}: {exc!r}")
+                return 400
+            self.received.append({"device": name, "status": status, "payload": payload,
+                                  "ttl": int(headers.get("ttl", "-1")), "claims": claims})
+            return status
+
+    def check_vapid(self, header):
+        """The JWT claims of a `vapid t=..., k=...` header, after checking its signature."""
+        import base64
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec, utils
+        unpad = lambda text: base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))  # noqa: E731
+        scheme, _, rest = header.partition(" ")
+        assert scheme == "vapid", header
+        parts = dict(p.strip().split("=", 1) for p in rest.split(","))
+        assert parts["k"] == self.public_key, "signed with another key"
+        head, claims, signature = parts["t"].split(".")
+        raw = unpad(signature)
+        public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unpad(parts["k"]))
+        public.verify(utils.encode_dss_signature(int.from_bytes(raw[:32], "big"),
+                                                 int.from_bytes(raw[32:], "big")),
+                      f"{head}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+        claims = json.loads(unpad(claims))
+        assert claims["aud"] == self.base, claims
+        assert claims["sub"] == self.subject, claims
+        assert claims["exp"] > datetime.now().timestamp(), claims
+        return claims
+
+    def payloads(self, device=None):
+        return [r["payload"] for r in self.received
+                if (device is None or r["device"] == device) and r["status"] < 300]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def push_service(app):
+    """A local push service the app may send to; its problems fail the test."""
+    from companion.reminders import push
+    service = PushService()
+    app.config["PUSH_SERVICES"] = "127.0.0.1"
+    with app.app_context():
+        service.public_key = push.public_key()
+        service.subject = push.subject()
+    yield service
+    service.close()
+    assert not service.problems, service.problems

@@ -13,7 +13,7 @@ from conftest import count_queries, fill
 NOT_CLIENT_DATA = {
     "/accounts/", "/admin/access-log", "/admin/assignments", "/api/v1/me", "/api/v1/session",
     "/api/v1/openapi.json", "/manifest.webmanifest", "/sw.js", "/offline", "/settings",
-    "/static/<path:filename>", "/login", "/invite/<token>",
+    "/static/<path:filename>", "/login", "/invite/<token>", "/api/v1/push/key",
 }
 
 

@@ -54,6 +54,8 @@ def change(meeting, data):
         require(meeting, "scheduled")
     if "summary" in data:
         require(meeting, "scheduled", "in_progress")
+    if any(key in data and data[key] != getattr(meeting, key) for key in ("scheduled_at", "mode")):
+        meeting.sequence += 1  # calendar apps replace the event they hold
     for key in ("scheduled_at", "mode", "summary"):
         if key in data:
             setattr(meeting, key, data[key])
@@ -66,6 +68,7 @@ def cancel(meeting):
     """Call off a meeting that has not started."""
     require(meeting, "scheduled")
     meeting.state, meeting.cancelled_at = "cancelled", utcnow()
+    meeting.sequence += 1
     meeting.updated_at = meeting.cancelled_at
     meeting.save()
     return meeting

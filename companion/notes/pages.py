@@ -4,6 +4,7 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from peewee import fn
 
 from ..access import note_or_404, roles_required
 from ..checkins import low_stretch, recent, todays
@@ -12,7 +13,7 @@ from ..errors import on_refusal
 from ..fields import form_load
 from ..labels import EXAMPLES
 from ..meetings.service import next_meeting, open_actions
-from ..models import NOTE_KINDS, ClientProfile, Note, Office, today
+from ..models import NOTE_KINDS, ClientProfile, Note, Office, ReminderSetting, today
 from .schemas import NoteSchema
 from .service import create_note, delete_note, restore_note, update_note
 
@@ -22,9 +23,18 @@ bp = Blueprint("notes", __name__)
 def client_home():
     """Home: the next meeting, the two big buttons and today's check-in."""
     return render_template("notes/home.html", checkin=todays(current_user),
+                           reminder_offer=reminder_offer(current_user),
                            meeting=next_meeting(current_user), actions=open_actions(current_user),
                            today_iso=today().isoformat(),
                            low=low_stretch([c.mood for c in recent(current_user, 14)]))
+
+
+def reminder_offer(user):
+    """True once the client has saved a note and has never answered the reminder offer."""
+    answered = ReminderSetting.select().where(
+        (ReminderSetting.user == user.id) & ReminderSetting.offer_answered)
+    return bool(Note.select(Note.id).where(
+        (Note.client == user.id) & ~fn.EXISTS(answered)).limit(1).count())
 
 
 def note_form(note=None):
