@@ -150,7 +150,13 @@ self.addEventListener("notificationclick", (event) => {
   const target = notificationTarget(event.notification.data, event.action);
   event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true })
     .then((pages) => {
-      const open = pages.find((page) => page.url === target);
-      return open ? open.focus() : self.clients.openWindow(target);
+      const same = pages.find((page) => page.url === target);
+      if (same) return same.focus();
+      // The app is open already: that window goes to the page (controlled ones can navigate).
+      const open = pages.find((page) => "navigate" in page);
+      if (!open) return self.clients.openWindow(target);
+      return open.navigate(target)
+        .then((page) => page && page.focus().catch(() => {}))
+        .catch(() => self.clients.openWindow(target));
     }));
 });

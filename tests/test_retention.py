@@ -71,8 +71,10 @@ def test_reports_are_kept_five_years_from_their_month(people, month, kept):
 
 def test_no_route_deletes_a_meeting_or_a_report(app):
     deleting = sorted(rule.rule for rule in app.url_map.iter_rules() if "DELETE" in rule.methods)
-    # An action item may be taken back while its meeting runs: it is no record yet.
-    assert deleting == ["/api/v1/actions/<action_id>", "/api/v1/notes/<note_id>", "/api/v1/session"]
+    # An action item may be taken back while its meeting runs: it is no record yet. A
+    # device's push subscription is no record either.
+    assert deleting == ["/api/v1/actions/<action_id>", "/api/v1/notes/<note_id>",
+                        "/api/v1/push/subscriptions", "/api/v1/session"]
 
 
 def test_a_deleted_note_leaves_my_lists_but_stays_in_the_meeting_record(people, login):

@@ -228,6 +228,7 @@ PAGES = [
     ("client", "/meetings", "records"),
     ("client", "/meetings/{meeting}", "client-meeting"),
     ("supporter", "/", "supporter-home"),
+    ("supporter", "/settings", "supporter-settings"),
     ("supporter", "/caseload", "caseload"),
     ("supporter", "/clients/{client}", "client-page"),
     ("supporter", "/clients/{client}/meetings", "client-meetings"),
