@@ -91,8 +91,28 @@ export async function send({ quiet = false } = {}) {
   if (result.state === "login" && left > 0 && !quiet) announce(fill(text.login, left));
   else if (result.sent.length && !quiet) announce(fill(text.sent, result.sent.length));
   if (left > 0 && result.state !== "login") askForSync();
+  retryLater(left > 0 && result.state === "offline");
   channel?.postMessage("changed");
   return result;
+}
+
+// Notes wait and the server was out of reach: try again in a while (3 s, then longer, up to
+// a minute), as the online event may never come (a weak signal counts as online) or may
+// come before requests get through.
+const RETRY = [3000, 10000, 30000, 60000];
+let retryTimer = null;
+let retries = 0;
+function retryLater(needed) {
+  if (!needed) {
+    retries = 0;
+    return;
+  }
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    send();
+  }, RETRY[Math.min(retries, RETRY.length - 1)]);
+  retries += 1;
 }
 
 export async function forget() {
@@ -136,7 +156,7 @@ export function start() {
   channel?.addEventListener("message", () => render());
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data?.type === "outbox") {
-      render();
+      render().then((left) => askToLogIn(event.data.result?.state === "login" && left > 0));
       if (event.data.result?.sent?.length) announce(fill(text.sent, event.data.result.sent.length));
     }
   });

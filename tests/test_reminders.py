@@ -355,3 +355,48 @@ def test_two_senders_at_once_send_each_reminder_once_per_device(app, people, log
     assert sum(sent) == len(devices), outputs
     with db.database.connection_context():
         assert ReminderDelivery.select().where(ReminderDelivery.state == "sent").count() == len(devices)
+
+
+def test_a_run_costs_the_same_queries_for_3_people_or_30_when_nothing_is_due(app, people, push_service):
+    """Gathering what the rules read is a fixed number of statements; only sends add writes."""
+    from companion.models import User
+    from conftest import make_user
+
+    def add(n):
+        with db.database.connection_context():
+            for i in range(n):
+                client = make_user(people["office_a"], "client", f"c{User.select().count()}",
+                                   supporter=people["supporter"])
+                ReminderSetting.create(user=client, before_meeting=True, meeting_day=True,
+                                       daily_checkin=True, quiet_spell=True)
+                device = push_service.device(f"{client.login}-phone")
+                PushSubscription.create(user=client, endpoint_hash=client.login,
+                                        endpoint=device["endpoint"], **device["keys"])
+                write(client, "メモ", days_ago=1)
+
+    def cost():
+        with conftest.count_queries() as seen:
+            result = run(app, at(DAY, 12))  # no meeting, 12:00 is before the check-in time
+        assert result.sent == 0
+        return len(seen)
+
+    add(3)
+    few = cost()
+    add(27)
+    assert cost() == few, "queries grew with the number of people"
+    assert few <= 8, few
+
+
+def test_settings_know_which_devices_are_this_persons(app, login, push_service):
+    import hashlib
+    sato, other = login("client"), login("other_client")
+    mine, theirs = push_service.device("mine"), push_service.device("theirs")
+    assert sato.post("/api/v1/push/subscriptions", json=mine).status_code == 201
+    assert other.post("/api/v1/push/subscriptions", json=theirs).status_code == 201
+    page = sato.client.get("/settings").get_data(as_text=True)
+    digest = lambda device: hashlib.sha256(device["endpoint"].encode()).hexdigest()  # noqa: E731
+    assert f'data-mine="{digest(mine)}"' in page
+    assert digest(theirs) not in page
+    # The same browser subscribed again by someone else (a shared device) is theirs now.
+    assert other.post("/api/v1/push/subscriptions", json=mine).status_code == 201
+    assert digest(mine) not in sato.client.get("/settings").get_data(as_text=True)
