@@ -45,7 +45,7 @@ def settings():
     token = calendar.feed_token(setting)
     return render_template(
         "pages/settings.html", reminders=setting, reminder_kinds=kinds_for(user),
-        push_key=push.public_key(),
+        push_key=push.public_key(), push_mine=push.endpoint_hashes(user),
         feed_url=url_for("reminders.feed", token=token, _external=True) if token else None)
 
 

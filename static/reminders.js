@@ -38,6 +38,15 @@ async function current() {
   return registration.pushManager.getSubscription();
 }
 
+// True when the server sends this person's reminders to this browser's subscription (on a
+// shared device the browser may still hold someone else's).
+async function mine(subscription) {
+  if (!subscription) return false;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(subscription.endpoint));
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return (words.mine || "").split(" ").includes(hex);
+}
+
 async function subscribe() {
   on.setAttribute("aria-disabled", "true");
   try {
@@ -78,7 +87,7 @@ if (box) {
     show(false, words.denied);
     on.hidden = true;
   } else {
-    current().then((subscription) => show(Boolean(subscription))).catch(() => show(false));
+    current().then(mine).then(show).catch(() => show(false));
     on.addEventListener("click", subscribe);
     off.addEventListener("click", unsubscribe);
   }

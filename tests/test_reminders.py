@@ -400,3 +400,15 @@ def test_settings_know_which_devices_are_this_persons(app, login, push_service):
     # The same browser subscribed again by someone else (a shared device) is theirs now.
     assert other.post("/api/v1/push/subscriptions", json=mine).status_code == 201
     assert digest(mine) not in sato.client.get("/settings").get_data(as_text=True)
+
+
+def test_nothing_more_reaches_a_deactivated_account(app, sato, push_service, people):
+    push_service.answers["phone"] = [503]
+    first = at(DAY - timedelta(days=3), 9)
+    assert run(app, first).retried == 1
+    with db.database.connection_context():
+        people["client"].active = False
+        people["client"].save()
+    assert run(app, first + timedelta(minutes=2)).sent == 0
+    assert run(app, at(DAY, 9)).sent == 0
+    assert push_service.payloads() == []

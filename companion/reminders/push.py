@@ -68,6 +68,13 @@ def endpoint_hash(endpoint):
     return hashlib.sha256(endpoint.encode()).hexdigest()
 
 
+def endpoint_hashes(user):
+    """The SHA-256 of each endpoint this person receives reminders at: the page tells from
+    them whether this browser's subscription is theirs (a shared device may hold another's)."""
+    return [h for (h,) in PushSubscription.select(PushSubscription.endpoint_hash)
+            .where(PushSubscription.user == user.id).tuples()]
+
+
 def subscribe(user, data, session=None):
     """Keep this device's subscription for user; a device that changed hands is theirs now.
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from functools import reduce
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 from peewee import JOIN, IntegrityError, fn
 
@@ -101,7 +100,7 @@ class Report:
     details: list = field(default_factory=list)
 
 
-def _people(now):
+def _people():
     """Everyone with a reminder on, an active account and at least one device."""
     on = reduce(operator.or_, (getattr(ReminderSetting, kind) for kind in CLIENT_KINDS + STAFF_KINDS))
     has_device = fn.EXISTS(PushSubscription.select(PushSubscription.id).where(
@@ -192,7 +191,10 @@ def _reports_pending(staff, users, today):
 
 
 def _claim(sub, reminder, payload):
-    """Insert the delivery row; False when another run (or an earlier one) already has it."""
+    """Insert the delivery row and return it; None when another run (or an earlier one) has it.
+
+    A sender that stops between this and the send leaves the row 'sending': the reminder
+    is then missed on that device, never sent twice."""
     try:
         with database.atomic():
             return ReminderDelivery.create(
@@ -227,12 +229,11 @@ def _deliver(delivery, sub, now, result):
     result.details.append((changes["state"], sub.id, delivery.key))
 
 
-def run(now=None, app=None):
+def run(now=None):
     """One pass of the sender; returns a Report."""
-    app = app or current_app
     now = now or utcnow()
     result = Report()
-    settings = _people(now)
+    settings = _people()
     facts = _facts(settings, now)
     prefs = {s.user.id: prefs_of(s) for s in settings}
     subs = {}
@@ -263,8 +264,9 @@ def _retry(now, result):
     ReminderDelivery.update(state="failed", next_try_at=None).where(
         (ReminderDelivery.state == "retry") & (ReminderDelivery.expires_at <= now)).execute()
     due = list(ReminderDelivery.select(ReminderDelivery, PushSubscription)
-               .join(PushSubscription)
-               .where((ReminderDelivery.state == "retry") & (ReminderDelivery.next_try_at <= now)))
+               .join(PushSubscription).join(User, on=(PushSubscription.user == User.id))
+               .where((ReminderDelivery.state == "retry") & (ReminderDelivery.next_try_at <= now)
+                      & User.active))
     if not due:
         return
     quiet_now = {s.user_id for s in ReminderSetting.select().where(
