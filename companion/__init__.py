@@ -54,8 +54,10 @@ def create_app(test_config=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from . import auth, blueprints, cli, db, errors, filters, furigana, i18n, labels, security
-    for extension in (db, i18n, security, errors, auth, labels, filters, furigana, cli):
+    from . import (
+        access, auth, blueprints, cli, db, errors, filters, furigana, i18n, labels, security,
+    )
+    for extension in (db, i18n, security, errors, auth, access, labels, filters, furigana, cli):
         extension.init_app(app)
     for blueprint in blueprints.TOP_LEVEL:
         app.register_blueprint(blueprint)

@@ -2,14 +2,27 @@
 import uuid
 from functools import wraps
 
-from flask import abort, current_app
+from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 
 from .db import insert_rows
 from .errors import Refused
-from .models import AccessLog, Assignment, User, today, utcnow
+from .models import AccessLog, Assignment, ClientProfile, User, today, utcnow
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+# What still works once support has ended: signing in and out, a person's own settings,
+# deleting one's own notes (a client may at any time), and the account care a manager
+# gives: a password link, stopping the account, taking back an end recorded by mistake.
+OPEN_AFTER_END = frozenset({
+    "auth.login", "auth.logout", "auth.accept_invitation", "auth.reset_notice",
+    "auth.change_password", "api.session_create", "api.session_delete", "api.me_update",
+    "pages.settings", "reminders.update", "reminders.answer_offer", "reminders.update_calendar",
+    "api.push.subscribe", "api.push.unsubscribe",
+    "notes.delete", "notes.restore", "api.notes.delete",
+    "accounts.reissue", "accounts.set_active", "profiles.resume_support",
+})
 
 
 def active_assignment(on=None):
@@ -38,7 +51,34 @@ def client_or_404(user, client_id):
     client = visible_clients(user).where(User.id == _int_or_404(client_id)).first()
     if client is None:
         abort(404)
+    refuse_if_ended(client.id)
     return client
+
+
+def support_ended(client_id):
+    """The day support ended for client_id, or None while it goes on (read once per request)."""
+    known = g.setdefault("companion_ended", {})
+    if client_id not in known:
+        known[client_id] = (ClientProfile.select(ClientProfile.support_ended_on)
+                            .where(ClientProfile.user == client_id).scalar())
+    return known[client_id]
+
+
+def refuse_if_ended(client_id):
+    """After the end of support the record is read-only, for the client and the staff alike."""
+    if (request.method in WRITES and request.endpoint is not None
+            and request.endpoint not in OPEN_AFTER_END and support_ended(client_id)):
+        raise Refused(403, _("支援は終わりました。記録は、見ることだけできます。"))
+
+
+def init_app(app):
+    """A client whose support has ended writes nothing more (see OPEN_AFTER_END)."""
+
+    @app.before_request
+    def _read_only_after_end():
+        if (request.method in WRITES and current_user.is_authenticated
+                and current_user.role == "client"):
+            refuse_if_ended(current_user.id)
 
 
 def manageable(user):
@@ -54,6 +94,8 @@ def account_or_404(user, user_id):
     account = manageable(user).where(User.id == number).first() if number else None
     if account is None:
         abort(404)
+    if account.role == "client":
+        refuse_if_ended(account.id)
     return account
 
 
@@ -124,6 +166,7 @@ def note_or_404(user, note_id):
     if note is None or note.client_id != user.id and (
             note.visibility != "shared" or not may_see(user, note.client)):
         abort(404)
+    refuse_if_ended(note.client_id)
     return note
 
 
@@ -200,6 +243,7 @@ def meeting_or_404(user, meeting_id):
                .first())
     if meeting is None:
         abort(404)
+    refuse_if_ended(meeting.client_id)
     return meeting
 
 
@@ -214,6 +258,7 @@ def agenda_item_or_404(user, item_id):
             .first())
     if item is None:
         abort(404)
+    refuse_if_ended(item.meeting.client_id)
     return item
 
 
@@ -226,4 +271,5 @@ def action_item_or_404(user, action_id):
               .first())
     if action is None:
         abort(404)
+    refuse_if_ended(action.client_id)
     return action

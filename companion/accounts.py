@@ -16,6 +16,7 @@ from .access import (
 from .db import database
 from .fields import form_load
 from .models import Assignment, ClientProfile, User, today
+from .profiles import service as profiles
 from .schemas import AccountSchema
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -33,7 +34,8 @@ def assignable_supporters():
 def index():
     """Everyone this person manages, and the form to add someone."""
     accounts = manageable(current_user).order_by(User.role, User.display_name)
-    return render_template("accounts/index.html", accounts=accounts,
+    asked = len(profiles.office_requests(current_user)) if current_user.role == "manager" else 0
+    return render_template("accounts/index.html", accounts=accounts, asked=asked,
                            supporters=assignable_supporters(), errors={}, form={})
 
 
@@ -87,10 +89,17 @@ def show(user_id):
     history = (Assignment.select(Assignment, User).join(User, on=(Assignment.supporter == User.id))
                .where(Assignment.client == account.id).order_by(Assignment.starts_on.desc()))
     profile = ClientProfile.get_or_none(ClientProfile.user == account.id)
+    waiting = None
     if account.role == "client":
         log_access(current_user, account, "profile")
+        if current_user.role == "manager":
+            # Only the manager reads a wish for another supporter (never the supporter).
+            waiting = profiles.open_request(account)
+            if waiting:
+                log_access(current_user, account, "supporter_request")
     return render_template("accounts/show.html", account=account, history=history,
-                           profile=profile, supporters=assignable_supporters())
+                           profile=profile, supporters=assignable_supporters(),
+                           request_waiting=waiting)
 
 
 @bp.post("/<int:user_id>/invitation")
@@ -141,5 +150,6 @@ def assign(user_id):
                     assignment.ends_on = today() - timedelta(days=1)
                     assignment.save()
             Assignment.create(client=account, supporter=supporter, starts_on=today())
+            profiles.handle_requests(current_user, account, "reassigned")
     flash(_("%(name)sさんの担当にしました。", name=supporter.display_name))
     return redirect(url_for(".show", user_id=account.id))

@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from peewee import JOIN
 
-from .access import office_people, roles_required
+from .access import office_people, record_access, roles_required
 from .clock import day_bounds
 from .fields import form_load
 from .models import AccessLog, Assignment, User
@@ -55,3 +55,14 @@ def assignments():
             .where(User.office == current_user.office_id)
             .order_by(User.display_name, Assignment.starts_on.desc()))
     return render_template("admin/assignments.html", rows=rows)
+
+
+@bp.get("/requests")
+@roles_required("manager")
+def requests():
+    """Clients who asked for another supporter: read here by the manager only."""
+    from .profiles.service import office_requests
+    waiting = office_requests(current_user)
+    record_access([(current_user.id, r.client_id) for r in waiting], "supporter_request",
+                  count=False)
+    return render_template("admin/requests.html", requests=waiting)

@@ -170,12 +170,16 @@ def caseload(user, now=None):
             next_meeting_at=meeting.scheduled_at if meeting else None,
             changes_requested=tuple(sent_back.get(client.id, ())),
             met_last_month=met_last_month, last_month_report=last_reports.get(client.id))
-        flags = flags_for(facts, now, day)
+        ended = profile.support_ended_on if profile else None
+        # Support that has ended needs nothing more: no flags, and listed apart at the end.
+        flags = [] if ended else flags_for(facts, now, day)
         rows.append({
-            "client": client, "next_meeting": meeting, "new_notes": int(new),
+            "client": client, "next_meeting": None if ended else meeting, "new_notes": int(new),
             "flags": [{"code": f.code, "label": str(LABELS[f.code]), "reason": reason(f)}
                       for f in flags],
-            "order": need_order(flags, facts.next_meeting_at, client.display_name),
+            "support_ended_on": ended,
+            "order": (ended is not None,
+                      need_order(flags, facts.next_meeting_at, client.display_name)),
         })
     # A list view: each listed client once a day in their access log.
     record_access([(user.id, client_id) for client_id in ids], "caseload", count=False)
@@ -184,7 +188,10 @@ def caseload(user, now=None):
 
 def caseload_page():
     """The supporter's start page: their clients, where to look first at the top."""
-    return render_template("pages/supporter_home.html", rows=caseload(current_user))
+    from .profiles.service import office_requests
+    asked = len(office_requests(current_user)) if current_user.role == "manager" else 0
+    return render_template("pages/supporter_home.html", rows=caseload(current_user),
+                           supporter_requests=lambda: asked)
 
 
 @bp.get("/caseload")

@@ -81,7 +81,7 @@ def init_app(app):
         back = g.get("refused_back")
         if back is None and request.referrer and urlsplit(request.referrer).netloc == request.host:
             back = request.referrer
-        if request.method == "POST" and back and exc.status in (409, 422):
+        if request.method == "POST" and back and exc.status in (403, 409, 422):
             # A form the domain refused: back to the page it was sent from, the reason on top.
             flash(message or messages()[exc.status], "error")
             return redirect(back)

@@ -24,6 +24,22 @@ def month(value):
     return f"{year}年{int(mon)}月" if str(get_locale()) == "ja" else f"{year}-{mon}"
 
 
+def profile_value(text, field):
+    """A value as the profile's history keeps it (text), as the reader reads it."""
+    from datetime import date
+
+    from .labels import END_REASONS, LEAVE_REASONS
+    if not text:
+        return "—"
+    if field.endswith(("_date", "_from", "_to", "_on", "_since")):
+        try:
+            return day(date.fromisoformat(text))
+        except ValueError:
+            return text
+    labels = {"left_job_reason": LEAVE_REASONS, "support_end_reason": END_REASONS}.get(field, {})
+    return labels.get(text, text)
+
+
 def init_app(app):
     """Register the filters."""
-    app.jinja_env.filters.update(when=when, day=day, month=month)
+    app.jinja_env.filters.update(when=when, day=day, month=month, profile_value=profile_value)

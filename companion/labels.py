@@ -60,6 +60,8 @@ def init_app(app):
     """Make the labels available to every template."""
     app.jinja_env.globals.update(
         KINDS=KINDS, TOPICS=TOPICS, EXAMPLES=EXAMPLES, WEIGHTS=WEIGHTS, SCALES=SCALES, LEVELS=LEVELS,
+        PROFILE_FIELDS=PROFILE_FIELDS, PROFILE_EVENTS=PROFILE_EVENTS, LEAVE_REASONS=LEAVE_REASONS,
+        END_REASONS=END_REASONS, STEP_ITEMS=STEP_ITEMS,
         role_label=lambda role: ROLES.get(role, role),
         access_label=lambda what: ACCESS.get(what, what))
 
@@ -81,6 +83,67 @@ ACCESS = {
     "caseload": _l("担当の利用者の一覧"),
     "calendar": _l("面談のカレンダー"),
     "profile": _l("プロフィール"),
+    "profile_change": _l("プロフィールの変更"),
+    "supporter_request": _l("担当を変えたいという希望"),
+}
+
+
+# The profile as people read it, its history and the events of three years.
+PROFILE_FIELDS = {
+    "hire_date": _l("就職日(はじめて就職した日)"),
+    "employer_name": _l("会社の名前"),
+    "job_title": _l("仕事の内容"),
+    "certificate_valid_from": _l("受給者証の有効期間(はじめ)"),
+    "certificate_valid_to": _l("受給者証の有効期間(おわり)"),
+    "office_phone": _l("こまったときの電話"),
+    "employer_since": _l("今の会社で働きはじめた日"),
+    "left_job_on": _l("仕事をやめた日"),
+    "left_job_reason": _l("仕事をやめた理由"),
+    "support_ended_on": _l("支援が終わった日"),
+    "support_end_reason": _l("支援が終わった理由"),
+}
+
+PROFILE_EVENTS = {
+    "edit": _l("修正"),
+    "job_change": _l("転職"),
+    "left_job": _l("離職"),
+    "support_end": _l("支援の終了"),
+    "support_resumed": _l("支援の終了の取り消し"),
+}
+
+# The reasons for leaving a job the article names (早期離職の主な理由).
+LEAVE_REASONS = {
+    "relationships": _l("職場の人間関係"),
+    "mismatch": _l("業務内容のミスマッチ"),
+    "health": _l("体調管理のむずかしさ"),
+    "other": _l("そのほか"),
+}
+
+END_REASONS = {
+    "stable": _l("仕事が安定したので、早めに終わる"),
+    "three_years": _l("3年の期間が終わった"),
+    "left_job": _l("仕事をやめた(離職)"),
+    "moved_office": _l("ほかの事業所にうつった"),
+}
+
+# The move into support (STEP 1–4) and STEP 3's documents: (title, where it comes from).
+STEP_ITEMS = {
+    "choose_office": (_l("STEP 1 定着支援の事業所を えらぶ"),
+                      _l("見学して、くらべてから えらべます。")),
+    "meet_consultant": (_l("STEP 2 相談支援専門員と 会う"),
+                        _l("支援が必要な理由・内容・回数を いっしょに 整理します。")),
+    "doc_plan": (_l("書類: サービス等利用計画案"),
+                 _l("相談支援専門員が つくります。")),
+    "doc_application": (_l("書類: 申請書"),
+                        _l("市区町村の 障害福祉課で もらえます(窓口か Webサイト)。")),
+    "doc_employment": (_l("書類: 就職を証明する書類"),
+                       _l("会社から もらいます(雇用契約書のコピー、在職証明書など)。")),
+    "doc_other": (_l("書類: そのほか"),
+                  _l("自治体により ちがいます(印鑑、マイナンバーカード、障害者手帳など)。前に たしかめましょう。")),
+    "apply_certificate": (_l("STEP 3 受給者証を 申請する"),
+                          _l("発行まで 1週間〜2か月 かかることがあります。")),
+    "contract_start": (_l("STEP 4 契約して、支援が はじまる"),
+                       _l("受給者証の 開始日から 利用できます。")),
 }
 
 

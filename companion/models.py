@@ -61,6 +61,17 @@ class ClientProfile(BaseModel):
     certificate_valid_from = DateField(null=True)
     certificate_valid_to = DateField(null=True)
     office_phone = CharField(max_length=40, default="")
+    # Since when the current employer (a job change moves it); null means since hire_date.
+    employer_since = DateField(null=True)
+    # 離職: the day the job ended and why; it ends support too.
+    left_job_on = DateField(null=True)
+    left_job_reason = CharField(max_length=20, null=True)
+    left_job_detail = CharField(max_length=200, default="")
+    # The end of support as the manager recorded it: the last day and why. Once set, the
+    # record is read-only (the client still reads and exports it).
+    support_ended_on = DateField(null=True)
+    support_end_reason = CharField(max_length=20, null=True)
+    support_end_note = CharField(max_length=200, default="")
 
 
 class Assignment(BaseModel):
@@ -87,7 +98,61 @@ def new_uuid():
     return str(uuid.uuid4())
 
 
+LEAVE_REASONS = ("relationships", "mismatch", "health", "other")
+END_REASONS = ("stable", "three_years", "left_job", "moved_office")
+STEP_KEYS = ("choose_office", "meet_consultant", "doc_plan", "doc_application",
+             "doc_employment", "doc_other", "apply_certificate", "contract_start")
+
+
+class ProfileChange(BaseModel):
+    """One change to a client's profile: who, when, which field, before and after (as text)."""
+    client = ForeignKeyField(User, backref="profile_changes", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # edit · job_change · left_job · support_end · support_resumed
+    event = CharField(max_length=20, default="edit")
+    field = CharField(max_length=40)
+    before = TextField(default="")
+    after = TextField(default="")
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "at"), False),)
+
+
+class Employment(BaseModel):
+    """An earlier job of a client's: the current one lives on the profile."""
+    client = ForeignKeyField(User, backref="employments", on_delete="CASCADE")
+    employer_name = CharField(max_length=200, default="")
+    job_title = CharField(max_length=200, default="")
+    starts_on = DateField(null=True)
+    ends_on = DateField()
+    created_at = DateTimeField(default=utcnow)
+
+
+class SupporterRequest(BaseModel):
+    """A client's private wish for another supporter: only the office's manager reads it."""
+    client = ForeignKeyField(User, backref="supporter_requests", on_delete="CASCADE")
+    reason = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    handled_at = DateTimeField(null=True)
+    handled_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # reassigned (someone else took over) · kept (talked it over, no change)
+    outcome = CharField(max_length=20, null=True)
+
+
+class StepCheck(BaseModel):
+    """One ticked item of the move into support (STEP 1–4 and its documents)."""
+    client = ForeignKeyField(User, backref="step_checks", on_delete="CASCADE")
+    key = CharField(max_length=30)
+    done_at = DateTimeField(default=utcnow)
+    done_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("client", "key"), True),)
+
+
 ACCOUNT_MODELS = [Office, User, ClientProfile, Assignment, Invitation]
+PROFILE_MODELS = [ProfileChange, Employment, SupporterRequest, StepCheck]
 
 
 NOTE_KINDS = ("worry", "win", "goal", "challenge", "for_employer")

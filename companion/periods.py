@@ -125,3 +125,51 @@ def system_talking_points(
         if add_months(support_end, -SUPPORT_NOTICE_MONTHS) <= today <= support_end:
             points.append(SystemPoint("support_ending", support_end, (support_end - today).days))
     return points
+
+
+# The move into support, ticked off item by item (STEP 1–4 and STEP 3's documents):
+# (key, STEP number, first month, last month), in the order the article takes them.
+TRANSITION = (
+    ("choose_office", 1, 2, 4),
+    ("meet_consultant", 2, 3, 5),
+    ("doc_plan", 2, 3, 5),          # サービス等利用計画案, made with the 相談支援専門員
+    ("doc_application", 3, 4, 6),   # 申請書 from the city's 障害福祉課
+    ("doc_employment", 3, 4, 6),    # 就職を証明する書類 from the employer
+    ("doc_other", 3, 4, 6),         # その他 (自治体により異なる)
+    ("apply_certificate", 3, 4, 6),
+    ("contract_start", 4, 7, 7),
+)
+# Applying in the 6th month may miss the 7th (issuing takes up to two months).
+CERTIFICATE_LATE_MONTH = 6
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    step: int
+    start: date
+    end: date
+    done: bool
+    state: str  # done · now · past (its window is over, not ticked) · future
+
+
+def transition_checklist(hire: date, today: date, done: frozenset | set) -> tuple[ChecklistItem, ...]:
+    """The checklist of the move into support, each item with its window from the hire date."""
+    items = []
+    for key, step, first, last in TRANSITION:
+        start, end = month_start(hire, first), month_end(hire, last)
+        state = ("done" if key in done else "past" if end < today
+                 else "future" if start > today else "now")
+        items.append(ChecklistItem(key, step, start, end, key in done, state))
+    return tuple(items)
+
+
+def checklist_applies(hire: date, invited_on: date, today: date) -> bool:
+    """True for a client invited before their 7th month, until that month is over."""
+    return invited_on < month_start(hire, 7) and today <= month_end(hire, 7)
+
+
+def certificate_late(hire: date, today: date, done: frozenset | set) -> bool:
+    """True when the 受給者証 is not applied for and the 6th month has begun."""
+    return ("apply_certificate" not in done
+            and today >= month_start(hire, CERTIFICATE_LATE_MONTH))

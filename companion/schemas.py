@@ -2,12 +2,13 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from .fields import (
-    PROFILE_DAY, BaseSchema, UTCDateTime, _l, choice, day_field, messages, record_id, text,
+    BaseSchema, UTCDateTime, _l, choice, day_field, messages, record_id, text,
 )
 from .meetings.schemas import ActionItemSchema, AgendaItemSchema, MeetingSchema
 from .models import LOCALES
 from .notes.schemas import NoteSchema
 from .passwords import password_problem
+from .profiles.schemas import ProfileSchema
 from .reports.schemas import ReportSchema
 
 
@@ -80,19 +81,14 @@ class AccessLogQuerySchema(BaseSchema):
     to = day_field()
 
 
-class AccountSchema(BaseSchema):
+class AccountSchema(ProfileSchema):
+    """A new supporter or client; a client's profile fields come with it."""
     login = fields.String(required=True, error_messages=messages(), validate=validate.Regexp(
         r"^[a-z0-9][a-z0-9._-]{2,39}$",
         error=_l("ログインIDは半角の小文字・数字・._- で3〜40文字にしてください。")))
     display_name = text(100, required=True)
     role = choice(("client", "supporter"), load_default="client")
     supporter_id = record_id()
-    hire_date = day_field(PROFILE_DAY)
-    employer_name = text(200)
-    job_title = text(200)
-    certificate_valid_from = day_field(PROFILE_DAY)
-    certificate_valid_to = day_field(PROFILE_DAY)
-    office_phone = text(40)
 
 
 

@@ -12,8 +12,8 @@ from werkzeug.security import generate_password_hash
 
 from companion import create_app, db, models
 from companion.models import (
-    ActionItem, AgendaItem, Assignment, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
-    today, utcnow,
+    ActionItem, AgendaItem, Assignment, ClientProfile, Meeting, MonthlyReport, Note, Office,
+    SupporterRequest, User, today, utcnow,
 )
 
 PG_URL = os.environ.get("COMPANION_TEST_DATABASE_URL")
@@ -241,6 +241,10 @@ def sign_in(client, user):
         session["_fresh"] = True
 
 
+# A client's wish for another supporter, which no supporter may ever read.
+PRIVATE_WISH = "ほかの支援員さんと話してみたい"
+
+
 @pytest.fixture
 def world(people, login_as):
     """Real objects of the client's, seen by their supporter and the manager; ids by argument name."""
@@ -259,6 +263,7 @@ def world(people, login_as):
     month = (utcnow() + timedelta(hours=9)).strftime("%Y-%m")
     with db.database.connection_context():
         MonthlyReport.create(client=sato, month=month)
+        SupporterRequest.create(client=sato, reason=PRIVATE_WISH)
     return {"note_id": note.id, "meeting_id": str(scheduled.id), "item_id": str(item["id"]),
             "action_id": str(action["id"]), "client_id": str(sato.id), "user_id": str(sato.id),
             "month": month, "day": today().isoformat(), "what": "private", "token": "x" * 43}

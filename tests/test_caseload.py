@@ -188,7 +188,7 @@ def test_urgent_client_comes_first_and_the_page_says_why(people, login):
     schedule(supporter, people["client"], days=3)
     rows = supporter.client.get("/api/v1/caseload").get_json()
     assert [r["client"]["display_name"] for r in rows] == ["山本 はるか", "佐藤 みのり"]
-    assert set(rows[0]) == {"client", "flags", "next_meeting", "new_notes"}
+    assert set(rows[0]) == {"client", "flags", "next_meeting", "new_notes", "support_ended_on"}
     assert rows[1]["next_meeting"]["days_left"] == 3 and rows[0]["next_meeting"] is None
     assert rows[0]["new_notes"] == 1
     page = supporter.client.get("/").get_data(as_text=True)

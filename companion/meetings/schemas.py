@@ -208,3 +208,5 @@ class CaseloadRowSchema(BaseSchema):
     flags = fields.List(fields.Nested(FlagSchema), dump_only=True)
     next_meeting = fields.Nested(NextMeetingSchema, dump_only=True, allow_none=True)
     new_notes = fields.Integer(dump_only=True)
+    # Set once support has ended: such a client carries no flags and comes last.
+    support_ended_on = fields.Date(dump_only=True, allow_none=True)

@@ -21,8 +21,13 @@ bp = Blueprint("notes", __name__)
 
 
 def client_home():
-    """Home: the next meeting, the two big buttons and today's check-in."""
+    """Home: the next meeting, the two big buttons and today's check-in (after the end of
+    support: the way to the record instead)."""
+    from ..profiles.service import checklist
+    profile = ClientProfile.get_or_none(ClientProfile.user == current_user.id)
     return render_template("notes/home.html", checkin=todays(current_user),
+                           ended=profile.support_ended_on if profile else None,
+                           steps=checklist(current_user, profile),
                            reminder_offer=reminder_offer(current_user),
                            meeting=next_meeting(current_user), actions=open_actions(current_user),
                            today_iso=today().isoformat(),

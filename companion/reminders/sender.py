@@ -27,8 +27,8 @@ from ..clock import japan_day, local, month_bounds, to_utc
 from ..db import database
 from ..filters import day as format_day, month as format_month
 from ..models import (
-    Assignment, CheckIn, Meeting, MonthlyReport, Note, PushSubscription, ReminderDelivery,
-    ReminderSetting, User, utcnow,
+    Assignment, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, PushSubscription,
+    ReminderDelivery, ReminderSetting, User, utcnow,
 )
 from . import plan, push
 
@@ -107,7 +107,13 @@ def _people():
         PushSubscription.user == ReminderSetting.user))
     return list(ReminderSetting.select(ReminderSetting, User)
                 .join(User, on=(ReminderSetting.user == User.id))
-                .where(User.active & on & has_device))
+                .where(User.active & on & has_device & ~fn.EXISTS(_ended(User.id))))
+
+
+def _ended(user_id):
+    """The profile of a client whose support has ended: nothing more is asked of them."""
+    return ClientProfile.select(ClientProfile.id).where(
+        (ClientProfile.user == user_id) & ClientProfile.support_ended_on.is_null(False))
 
 
 def _facts(settings, now):
@@ -171,7 +177,8 @@ def _reports_pending(staff, users, today):
     done = (MonthlyReport.select(MonthlyReport.client).where(
         (MonthlyReport.month == month) & MonthlyReport.status.in_(("finalised", "approved"))))
     due = (User.select(User.id, User.office).where(
-        (User.role == "client") & User.active & User.id.in_(met) & User.id.not_in(done)))
+        (User.role == "client") & User.active & User.id.in_(met) & User.id.not_in(done)
+        & ~fn.EXISTS(_ended(User.id))))
     found = {}
     supporters = [u for u in staff if users[u].role == "supporter"]
     if supporters:

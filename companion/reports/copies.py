@@ -12,6 +12,8 @@ Rules where DESIGN is silent:
   for the employer. Never the condition summary, the meeting's summary, action items,
   the supporter's points or anything else: they may hold health information the client
   did not agree to pass on, item by item (要配慮個人情報).
+- After a job change the copy goes to the new employer and holds only what was said and
+  written since the new job began (`since`): never the earlier employer's items.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class ReportItem:
     topic: str | None = None
     # The note's own flag, read now: true only for a shared, undeleted note the client marked.
     share_with_employer: bool = False
+    written_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -56,30 +59,37 @@ class ReportMeeting:
     closed_at: datetime | None = None
 
 
-def for_employer(item: ReportItem) -> bool:
-    """Whether the client agreed that this very item may reach their employer."""
-    return item.ref_type == "note" and item.share_with_employer and item.status in REPORTED
+def for_employer(item: ReportItem, since: datetime | None = None) -> bool:
+    """Whether the client agreed that this very item may reach their (current) employer:
+    a note written since that job began."""
+    return (item.ref_type == "note" and item.share_with_employer and item.status in REPORTED
+            and (since is None or item.written_at is not None and item.written_at >= since))
 
 
-def client_meetings(meetings) -> list[dict]:
+def of_this_job(meeting: ReportMeeting, since: datetime | None) -> bool:
+    return since is None or meeting.held_at >= since
+
+
+def client_meetings(meetings, since: datetime | None = None) -> list[dict]:
     """The client copy's meetings: everything reported, with whether each item goes further."""
     return [{
         "held_at": m.held_at, "scheduled_at": m.scheduled_at, "closed_at": m.closed_at,
         "mode": m.mode, "supporter": m.supporter, "summary": m.summary,
         "items": [{"section": i.section, "ref_type": i.ref_type, "kind": i.kind, "topic": i.topic,
                    "text": i.text, "status": i.status, "outcome": i.outcome,
-                   "share_with_employer": for_employer(i)}
+                   "share_with_employer": of_this_job(m, since) and for_employer(i, since)}
                   for i in m.items if i.status in REPORTED + REPORTED_ACTIONS],
         "actions": [{"text": a.text, "owner": a.owner, "due": a.due, "done": a.done}
                     for a in m.actions],
     } for m in sorted(meetings, key=lambda m: m.held_at)]
 
 
-def employer_meetings(meetings) -> list[dict]:
-    """The employer copy's meetings: date, way of meeting, and the consented items only."""
+def employer_meetings(meetings, since: datetime | None = None) -> list[dict]:
+    """The employer copy's meetings since the job began: date, way of meeting, and the
+    consented items only."""
     return [{
         "held_at": m.held_at, "mode": m.mode,
         "items": [{"section": i.section, "kind": i.kind, "topic": i.topic, "text": i.text,
                    "status": i.status, "outcome": i.outcome}
-                  for i in m.items if for_employer(i)],
-    } for m in sorted(meetings, key=lambda m: m.held_at)]
+                  for i in m.items if for_employer(i, since)],
+    } for m in sorted(meetings, key=lambda m: m.held_at) if of_this_job(m, since)]

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from peewee import JOIN, IntegrityError
 
 from ..agenda import AgendaCheckIn, condition_summary
-from ..clock import MONTH, local, month_bounds
+from ..clock import MONTH, local, month_bounds, to_utc
 from ..db import database
 from ..errors import Refused
 from ..meetings.agenda_view import condition_view, item_view
@@ -77,7 +77,7 @@ def month_meetings(client, month, until=None):
         items.setdefault(row.meeting_id, []).append(copies.ReportItem(
             section=row.section, ref_type=row.ref_type, text=item_view(row)["text"],
             status=row.status, outcome=row.outcome, kind=row.kind, topic=row.topic,
-            share_with_employer=bool(row.shares)))
+            share_with_employer=bool(row.shares), written_at=row.written_at))
     actions = {}
     for a in ActionItem.select().where(ActionItem.meeting.in_(ids)).order_by(ActionItem.id):
         # Done as the month ended: a report does not change when a later month ticks it off.
@@ -105,14 +105,27 @@ def month_condition(client, month):
                            for s in summary.scales], start, end)
 
 
-def header(client, report, copy):
-    """Who and what the report is about: the same on both copies."""
+def month_employer(client, month):
+    """(employer name, since when as a stored UTC moment) for the month's copies: the job
+    held at the month's end (or today, in the month still running)."""
+    from ..profiles.service import employer_on, employments
     profile = ClientProfile.get_or_none(ClientProfile.user == client.id)
+    if profile is None:
+        return "", None
+    last = min(local(month_bounds(month)[1]).date() - timedelta(days=1), today())
+    name, since = employer_on(profile, employments(client), last)
+    # Without a job change there is nothing to keep apart.
+    return name, to_utc(since, time()) if since and profile.employer_since else None
+
+
+def header(client, report, copy, employer=None):
+    """Who and what the report is about: the same on both copies."""
     office = Office.get_or_none(Office.id == client.office_id)
+    name, _since = employer or month_employer(client, report.month)
     return {"copy": copy, "month": report.month, "status": report.status,
             "client": {"id": client.id, "display_name": client.display_name},
             "office": office.name if office else "",
-            "employer_name": profile.employer_name if profile else "",
+            "employer_name": name,
             "approved_at": report.approved_at}
 
 
@@ -123,11 +136,13 @@ def until(report):
 
 def client_copy(client, report):
     """Everything the client shared, both comments, and what goes further."""
-    return {**header(client, report, "client"),
+    employer = month_employer(client, report.month)
+    return {**header(client, report, "client", employer),
             "finalised_at": report.finalised_at, "change_request": report.change_request,
             "comment_for_client": report.comment_for_client,
             "comment_for_employer": report.comment_for_employer,
-            "meetings": copies.client_meetings(month_meetings(client, report.month, until(report))),
+            "meetings": copies.client_meetings(month_meetings(client, report.month, until(report)),
+                                               employer[1]),
             "condition": month_condition(client, report.month)}
 
 
@@ -144,10 +159,11 @@ def client_view(viewer, client, report):
 
 def employer_copy(client, report):
     """The employer copy as it stands (a preview until the client approves)."""
-    return {**header(client, report, "employer"),
+    employer = month_employer(client, report.month)
+    return {**header(client, report, "employer", employer),
             "comment_for_employer": report.comment_for_employer,
             "meetings": copies.employer_meetings(
-                month_meetings(client, report.month, until(report)))}
+                month_meetings(client, report.month, until(report)), employer[1])}
 
 
 def approved_employer_copy(report):

@@ -1,0 +1,109 @@
+"""What staff write on a profile, and what a client asks for: one schema per form."""
+from marshmallow import ValidationError, validates, validates_schema
+
+from ..fields import PROFILE_DAY, BaseSchema, _l, choice, day_field, not_blank, text
+from ..models import END_REASONS, LEAVE_REASONS, STEP_KEYS, today
+
+PROFILE_TEXT = ("employer_name", "job_title", "office_phone")
+PROFILE_DATES = ("hire_date", "certificate_valid_from", "certificate_valid_to")
+
+
+class OfProfile(BaseSchema):
+    """A form about one profile: its dates bound what may be entered."""
+
+    def __init__(self, profile=None, **kwargs):
+        super().__init__(**kwargs)
+        self.profile = profile
+
+    def since(self):
+        """The first day of the current job (the hire date unless the job changed)."""
+        return self.profile and (self.profile.employer_since or self.profile.hire_date)
+
+    def until_today(self, value):
+        if value > today():
+            raise ValidationError(str(_l("今日までの日付にしてください。")))
+
+    def after_hire(self, value):
+        hire = self.profile and self.profile.hire_date
+        if hire and value < hire:
+            raise ValidationError(str(_l("就職日(%(day)s)より後にしてください。"))
+                                  % {"day": hire.isoformat()})
+
+
+class ProfileSchema(OfProfile):
+    """The profile's fields; every date through the one profile window."""
+    hire_date = day_field(PROFILE_DAY, allow_none=True)
+    employer_name = text(200)
+    job_title = text(200)
+    certificate_valid_from = day_field(PROFILE_DAY, allow_none=True)
+    certificate_valid_to = day_field(PROFILE_DAY, allow_none=True)
+    office_phone = text(40)
+
+    @validates_schema
+    def _certificate_in_order(self, data, **kwargs):
+        start, end = data.get("certificate_valid_from"), data.get("certificate_valid_to")
+        if start and end and end < start:
+            raise ValidationError(str(_l("おわりの日は、はじめの日より後にしてください。")),
+                                  "certificate_valid_to")
+
+    @validates("hire_date")
+    def _before_the_current_job(self, value, **kwargs):
+        since = self.profile and self.profile.employer_since
+        if value and since and value >= since:
+            raise ValidationError(str(_l("今の会社で働きはじめた日(%(day)s)より前にしてください。"))
+                                  % {"day": since.isoformat()})
+
+
+class JobChangeSchema(OfProfile):
+    """A new employer from a day on: after the current job began, and not ahead of today."""
+    starts_on = day_field(PROFILE_DAY, required=True)
+    employer_name = text(200, required=True, checks=(not_blank,))
+    job_title = text(200)
+
+    @validates("starts_on")
+    def _after_the_current_job(self, value, **kwargs):
+        since = self.since()
+        if not since:
+            raise ValidationError(str(_l("先に就職日を入れてください。")))
+        if value <= since:
+            raise ValidationError(str(_l("今の仕事をはじめた日(%(day)s)より後にしてください。"))
+                                  % {"day": since.isoformat()})
+        self.until_today(value)
+
+
+class LeavingSchema(OfProfile):
+    """離職: the day and the reason (the article's three, or another); it ends support."""
+    left_on = day_field(PROFILE_DAY, required=True)
+    reason = choice(LEAVE_REASONS, required=True)
+    detail = text(200)
+
+    @validates("left_on")
+    def _a_day_that_has_come(self, value, **kwargs):
+        self.after_hire(value)
+        self.until_today(value)
+
+
+class SupportEndSchema(OfProfile):
+    """The end of support as the manager records it, on a day that has come."""
+    ended_on = day_field(PROFILE_DAY, required=True)
+    reason = choice(END_REASONS, required=True)
+    note = text(200)
+
+    @validates("ended_on")
+    def _a_day_that_has_come(self, value, **kwargs):
+        self.after_hire(value)
+        self.until_today(value)
+
+
+class SupporterRequestSchema(BaseSchema):
+    """A client's wish for another supporter; the reason is optional."""
+    reason = text(500)
+
+
+class HandleRequestSchema(BaseSchema):
+    outcome = choice(("kept",), required=True)
+
+
+class StepSchema(BaseSchema):
+    key = choice(STEP_KEYS, required=True)
+    done = choice(("1", "0"), required=True)
