@@ -59,8 +59,9 @@ def support_ended(client_id):
     """The day support ended for client_id, or None while it goes on (read once per request)."""
     known = g.setdefault("companion_ended", {})
     if client_id not in known:
-        known[client_id] = (ClientProfile.select(ClientProfile.support_ended_on)
-                            .where(ClientProfile.user == client_id).scalar())
+        found = (ClientProfile.select(ClientProfile.support_ended_on)
+                 .where(ClientProfile.user == client_id).first())
+        known[client_id] = found.support_ended_on if found else None
     return known[client_id]
 
 
@@ -73,6 +74,12 @@ def refuse_if_ended(client_id):
 
 def init_app(app):
     """A client whose support has ended writes nothing more (see OPEN_AFTER_END)."""
+
+    @app.context_processor
+    def _ended():
+        def ended_on(client_id):
+            return support_ended(getattr(client_id, "id", client_id))
+        return {"ended_on": ended_on}
 
     @app.before_request
     def _read_only_after_end():

@@ -91,8 +91,9 @@
       } else if (response.status === 401) {
         result.state = "login";
         break;
-      } else if (response.status === 422) {
-        // The server will never take this one as it is: keep it, and say why.
+      } else if (response.status === 422 || response.status === 403) {
+        // The server will never take this one as it is (or no longer takes notes, once
+        // support has ended): keep it on the device, and say why.
         await put({ ...entry, problem: result.results[entry.id].message || "invalid" });
       } else {
         result.state = "error";

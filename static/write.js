@@ -202,8 +202,9 @@ if (form) {
     fresh();
     const result = await send({ quiet: true });
     const answer = result.results[item.id];
-    if (answer && answer.status === 422) {
-      // The server says what to fix; the note stays on the form (and as the draft).
+    if (answer && (answer.status === 422 || answer.status === 403)) {
+      // The server says what to fix (or that support has ended); the note stays on the
+      // form (and as the draft).
       const { remove } = self.companionOutbox;
       await remove(item.id);
       restore(item);

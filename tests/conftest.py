@@ -211,7 +211,8 @@ def held(client, supporter, notes=(), when=None, mode="in_person", actions=(), s
         for position, (note, status, outcome) in enumerate(notes):
             AgendaItem.create(meeting=meeting, section="worries" if note.kind == "worry" else "wins",
                               position=position, ref_type="note", note=note.id, text=note.body,
-                              kind=note.kind, topic=note.topic, status=status, outcome=outcome)
+                              kind=note.kind, topic=note.topic, status=status, outcome=outcome,
+                              written_at=note.written_at)
         for text, owner in actions:
             ActionItem.create(client=client.id, meeting=meeting, text=text, owner=owner)
     return meeting

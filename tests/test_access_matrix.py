@@ -46,6 +46,12 @@ MATRIX = [
     ("/notes/{other_client_note}/edit",              302, 404, 404, 404, 404, 404),
     ("/notes/{other_client_note}/delete",            302, 404, 404, 404, 404, 404),
     ("/notes/{other_client_note}/urgent",            302, 404, 404, 404, 404, 404),
+    ("/my-profile",                                  302, 200, 404, 404, 404, 404),
+    ("/accounts/{client}/profile",                   302, 404, 200, 404, 200, 404),
+    ("/accounts/{other_client}/profile",             302, 404, 404, 200, 200, 404),
+    ("/accounts/{client_b}/profile",                 302, 404, 404, 404, 404, 200),
+    ("/accounts/{supporter}/profile",                302, 404, 404, 404, 404, 404),
+    ("/admin/requests",                              302, 404, 404, 404, 200, 200),
     ("/admin/access-log",                            302, 404, 404, 404, 200, 200),
     ("/admin/assignments",                           302, 404, 404, 404, 200, 200),
 ]

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import fn
 
-from ..access import note_or_404, roles_required
+from ..access import note_or_404, roles_required, support_ended
 from ..checkins import low_stretch, recent, todays
 from ..clock import local, month_bounds
 from ..errors import on_refusal
@@ -87,6 +87,9 @@ def load_note_form(partial=False):
 @roles_required("client")
 def write():
     """Write a note: kind preselected, text, optional topic and weight."""
+    if support_ended(current_user.id):
+        # Read-only after the end (a POST was refused before it came here).
+        return render_template("notes/ended.html", ended=support_ended(current_user.id))
     if request.method == "POST":
         data, errors = load_note_form()
         if not errors:

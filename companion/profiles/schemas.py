@@ -71,28 +71,30 @@ class JobChangeSchema(OfProfile):
         self.until_today(value)
 
 
-class LeavingSchema(OfProfile):
-    """離職: the day and the reason (the article's three, or another); it ends support."""
-    left_on = day_field(PROFILE_DAY, required=True)
-    reason = choice(LEAVE_REASONS, required=True)
-    detail = text(200)
+def ending(day_key, reasons, words_key):
+    """A schema for a day that ends something (since the hire, up to today), its reason and
+    a few words: leaving the job and the end of support are made alike."""
 
-    @validates("left_on")
-    def _a_day_that_has_come(self, value, **kwargs):
-        self.after_hire(value)
-        self.until_today(value)
+    class Ending(OfProfile):
+        @validates_schema
+        def _a_day_that_has_come(self, data, **kwargs):
+            value = data.get(day_key)
+            if value:
+                try:
+                    self.after_hire(value)
+                    self.until_today(value)
+                except ValidationError as error:
+                    raise ValidationError(error.messages, day_key) from None
+
+    return Ending.from_dict({day_key: day_field(PROFILE_DAY, required=True),
+                             "reason": choice(reasons, required=True),
+                             words_key: text(200)}, name=f"Ending{day_key}")
 
 
-class SupportEndSchema(OfProfile):
-    """The end of support as the manager records it, on a day that has come."""
-    ended_on = day_field(PROFILE_DAY, required=True)
-    reason = choice(END_REASONS, required=True)
-    note = text(200)
-
-    @validates("ended_on")
-    def _a_day_that_has_come(self, value, **kwargs):
-        self.after_hire(value)
-        self.until_today(value)
+# 離職: the day and the reason (the article's three, or another); it ends support.
+LeavingSchema = ending("left_on", LEAVE_REASONS, "detail")
+# The end of support as the manager records it.
+SupportEndSchema = ending("ended_on", END_REASONS, "note")
 
 
 class SupporterRequestSchema(BaseSchema):

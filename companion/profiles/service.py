@@ -10,6 +10,7 @@ Rules where the issue is silent:
   are cancelled, so no reminder calls the client to a meeting that will not happen.
 - A manager may take back an end recorded by mistake; that is in the history too.
 """
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -216,6 +217,13 @@ def handle_requests(manager, client, outcome):
 
 # --- the move into support ------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple
+    late: bool  # the 受給者証 not applied for, and the 6th month has begun
+    start: date  # when support proper begins
+
+
 def ticked(client):
     return {row.key for row in StepCheck.select(StepCheck.key).where(StepCheck.client == client.id)}
 
@@ -229,9 +237,9 @@ def checklist(client, profile, day=None):
     if not checklist_applies(profile.hire_date, invited_on, day):
         return None
     done = ticked(client)
-    return {"items": transition_checklist(profile.hire_date, day, done),
-            "late": certificate_late(profile.hire_date, day, done),
-            "start": support_period(profile.hire_date).start}
+    return Checklist(transition_checklist(profile.hire_date, day, done),
+                     certificate_late(profile.hire_date, day, done),
+                     support_period(profile.hire_date).start)
 
 
 def tick(actor, client, key, done):

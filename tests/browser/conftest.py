@@ -15,7 +15,8 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.serving import make_server
 
 from companion import create_app, db
-from companion.models import Note
+from companion.models import ClientProfile, Note, SupporterRequest, today
+from companion.periods import add_months
 from companion.notes.service import create_note
 
 CHROMIUM = os.environ.get("COMPANION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -239,6 +240,11 @@ PAGES = [
     ("client", "/records", "client-records"),
     ("client", "/records/2025-01", "client-report"),
     ("manager", "/accounts/", "accounts"),
+    ("client", "/my-profile", "my-profile"),
+    ("supporter", "/accounts/{client}/profile", "profile"),
+    ("manager", "/accounts/{client}/profile", "profile-manager"),
+    ("manager", "/accounts/{client}", "account"),
+    ("manager", "/admin/requests", "supporter-requests"),
 ]
 
 
@@ -263,6 +269,11 @@ def world(app, live, people, browser):
                 (45, "for_employer", "休けいの時間を決めてほしい", {})):
             create_note(people["client"], {"kind": kind, "body": body,
                                            "written_at": now - timedelta(days=days), **extra})
+        # In the 5th month since the hire: the timeline and the STEP checklist are on show,
+        # and the client has asked the manager for another supporter.
+        ClientProfile.update(hire_date=add_months(today(), -4), employer_name="株式会社みどり").where(
+            ClientProfile.user == people["client"].id).execute()
+        SupporterRequest.create(client=people["client"].id, reason="話しにくいことがある")
     ids = {"client": people["client"].id, "meeting": None}
     context = browser.new_context(base_url=live.url)
     page = context.new_page()
