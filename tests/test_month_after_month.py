@@ -10,7 +10,9 @@ time-machine. It keeps its own model of what should be true and checks, after ev
   resolved never comes back — each with the times it was carried;
 - private and deleted notes reach no staff view;
 - the employer copy of each month's report holds exactly the consented notes that month's
-  closed meetings reported, and an approved one never changes;
+  closed meetings reported, and an approved one never changes; after a job change it goes
+  to the employer of that month's end and holds only what was said and written since that
+  job began, while the support period still counts from the first hire date;
 - the supporter's own points come back until they are talked about;
 - the live agenda costs the same number of queries whatever happened before.
 
@@ -20,7 +22,7 @@ COMPANION_STATEFUL_PROFILE=ci), which runs many more and longer lives.
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import time_machine
 from hypothesis import HealthCheck, settings, strategies as st
@@ -31,13 +33,15 @@ from hypothesis.stateful import (
 import conftest
 from companion import db
 from companion.checkins import save_checkin
+from companion.clock import to_utc
 from companion.errors import Refused
 from companion.meetings import service as meetings
 from companion.meetings.agenda_view import agenda_for
 from companion.models import (
-    ActionItem, AgendaItem, Meeting, Note, Office, today, utcnow,
+    ActionItem, AgendaItem, ClientProfile, Meeting, Note, Office, today, utcnow,
 )
 from companion.notes import service as notes
+from companion.profiles import service as profiles
 from companion.reports import service as reports
 from companion.reports.copies import REPORTED
 from conftest import all_models
@@ -85,6 +89,7 @@ class MonthAfterMonth(RuleBasedStateMachine):
 
     app = None
     closes = 0
+    job_changes = 0
     live_agenda_queries = None
 
     def __init__(self):
@@ -97,7 +102,7 @@ class MonthAfterMonth(RuleBasedStateMachine):
             self.supporter = conftest.make_user(office, "supporter", "supporter")
             self.client = conftest.make_user(
                 office, "client", "client", "佐藤", self.supporter,
-                hire_date=today() - timedelta(days=240),
+                hire_date=today() - timedelta(days=240), employer_name="会社1",
                 # Falls due within 60 days during the run: the system adds a talking point.
                 certificate_valid_to=today() + timedelta(days=75))
         self.staff_browser = self.browser("supporter")
@@ -108,7 +113,8 @@ class MonthAfterMonth(RuleBasedStateMachine):
         self.closed = []      # closed meetings: {"id", "started_at", "closed_at", "items"}
         self.actions = {}     # id → {"meeting", "done_at", "settled", "created_at"}
         self.points = {}      # the supporter's own points: id → meeting raised in, or None
-        self.reports = {}     # month → {"status", "finalised_at", "frozen"}
+        self.reports = {}     # month → {"status", "finalised_at", "frozen", "employer"}
+        self.jobs = [(today() - timedelta(days=240), "会社1")]  # (first day, employer)
 
     def teardown(self):
         self.traveller.stop()
@@ -405,6 +411,18 @@ class MonthAfterMonth(RuleBasedStateMachine):
         self.meeting = None
         type(self).closes += 1
 
+    @precondition(lambda self: not self.running() and len(self.jobs) < 4
+                  and today() > self.jobs[-1][0])
+    @rule()
+    def change_job(self):
+        """Q8: a new employer from today; support goes on."""
+        name = f"会社{len(self.jobs) + 1}"
+        with self.domain():
+            profiles.change_job(self.supporter, self.client,
+                                {"starts_on": today(), "employer_name": name, "job_title": ""})
+        self.jobs.append((today(), name))
+        type(self).job_changes += 1
+
     # Weights: hypothesis picks among the rules that may run, each name once. The steps
     # that move a month along get more names, so that each life closes several meetings.
     schedule_soon = schedule
@@ -438,7 +456,8 @@ class MonthAfterMonth(RuleBasedStateMachine):
             else:
                 reports.request_changes(self.client, month, "体調のことは書かないで")
         if approve:
-            self.reports[month].update(status="approved", frozen=self.employer_items(month))
+            self.reports[month].update(status="approved", frozen=self.employer_items(month),
+                                       employer=self.month_job(month)[1])
         else:
             self.reports[month] = {"status": "draft"}
 
@@ -470,11 +489,19 @@ class MonthAfterMonth(RuleBasedStateMachine):
         return [m for m in sorted(self.closed, key=lambda m: m["started_at"])
                 if month_of(m["closed_at"]) == month and (until is None or m["closed_at"] <= until)]
 
+    def month_job(self, month):
+        """(first day, employer) of the job held at the month's end, or today in this month."""
+        year, mon = map(int, month.split("-"))
+        last = min(date(year + mon // 12, mon % 12 + 1, 1) - timedelta(days=1), today())
+        return [job for job in self.jobs if job[0] <= last][-1]
+
     def employer_items(self, month):
-        """Per meeting, the texts of the consented notes it reported."""
+        """Per meeting since that job began, the texts of the consented notes written since."""
+        since = to_utc(self.month_job(month)[0], time()) if len(self.jobs) > 1 else None
         return [[i["text"] for i in m["items"] if i["ref"] == "note" and i["status"] in REPORTED
-                 and i["id"] in self.visible_notes() and self.notes[i["id"]]["share"]]
-                for m in self.included(month)]
+                 and i["id"] in self.visible_notes() and self.notes[i["id"]]["share"]
+                 and (since is None or self.notes[i["id"]]["written_at"] >= since)]
+                for m in self.included(month) if since is None or m["started_at"] >= since]
 
     def locked(self):
         """Notes whose consent can no longer change: in a report the client approved."""
@@ -537,11 +564,16 @@ class MonthAfterMonth(RuleBasedStateMachine):
                 if report.status == "approved":
                     copy = reports.approved_employer_copy(report)
                     expected = self.reports[month]["frozen"]
+                    employer = self.reports[month]["employer"]
                 else:
                     copy = reports.employer_copy(self.client, report)
                     expected = self.employer_items(month)
+                    employer = self.month_job(month)[1]
                 assert report.status == self.reports.get(month, {"status": "draft"})["status"]
                 assert [[i["text"] for i in m["items"]] for m in copy["meetings"]] == expected
+                assert copy["employer_name"] == employer
+            profile = ClientProfile.get(ClientProfile.user == self.client.id)
+        assert (profile.hire_date, profile.employer_name) == (self.jobs[0][0], self.jobs[-1][1])
 
     @invariant()
     def consent_is_locked_exactly_for_approved_reports(self):
@@ -554,7 +586,9 @@ def test_the_loop_stays_right_month_after_month(app):
     """Many lives of many months; together they reach at least 12 closed meetings."""
     MonthAfterMonth.app = app
     MonthAfterMonth.closes = 0
+    MonthAfterMonth.job_changes = 0
     MonthAfterMonth.live_agenda_queries = None
     run_state_machine_as_test(MonthAfterMonth, settings=PROFILES[PROFILE])
     assert MonthAfterMonth.closes >= MIN_CLOSES, (
         f"only {MonthAfterMonth.closes} meetings were closed: the rules must reach the close")
+    assert MonthAfterMonth.job_changes >= 3, "the lives must change jobs along the way"
