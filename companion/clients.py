@@ -27,7 +27,9 @@ def show(client_id):
     from .timeline import timeline
     period = timeline(support_period(profile.hire_date), today(), profile.certificate_valid_from,
                       profile.certificate_valid_to) if profile and profile.hire_date else None
+    from .profiles.service import checklist
     return render_template("clients/show.html", client=client, notes=notes,
+                           steps=checklist(client, profile),
                            checkins=checkins, profile=profile, meeting=next_meeting(client),
                            timeline=period, reports=summaries(client)[:12],
                            actions=open_actions(client),

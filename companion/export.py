@@ -89,7 +89,8 @@ def profile(client):
         "login": client.login, "display_name": client.display_name,
         **({k: getattr(found, k) for k in (
             "hire_date", "employer_name", "job_title", "certificate_valid_from",
-            "certificate_valid_to", "office_phone")} if found else {}),
+            "certificate_valid_to", "office_phone", "employer_since", "left_job_on",
+            "left_job_reason", "support_ended_on", "support_end_reason")} if found else {}),
         "support_start": period.start if period else None,
         "support_end": period.end if period else None}
 

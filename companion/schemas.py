@@ -133,6 +133,12 @@ class ProfileExportSchema(BaseSchema):
     support_start = fields.Date(dump_only=True, allow_none=True)
     support_end = fields.Date(dump_only=True, allow_none=True)
     office_phone = fields.String(dump_only=True)
+    # A job change, leaving the job and the end of support, once they happened.
+    employer_since = fields.Date(dump_only=True, allow_none=True)
+    left_job_on = fields.Date(dump_only=True, allow_none=True)
+    left_job_reason = fields.String(dump_only=True, allow_none=True)
+    support_ended_on = fields.Date(dump_only=True, allow_none=True)
+    support_end_reason = fields.String(dump_only=True, allow_none=True)
 
 
 class ExportNoteSchema(NoteSchema):
