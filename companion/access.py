@@ -13,15 +13,18 @@ from .models import AccessLog, Assignment, ClientProfile, User, today, utcnow
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # What still works once support has ended: signing in and out, a person's own settings,
-# deleting one's own notes (a client may at any time), and the account care a manager
-# gives: a password link, stopping the account, taking back an end recorded by mistake.
+# deleting one's own notes (a client may at any time), approving a report finalised before
+# the end, and the account care a manager gives: a password link, stopping the account,
+# closing a wish for another supporter, taking back an end recorded by mistake.
 OPEN_AFTER_END = frozenset({
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.reset_notice",
     "auth.change_password", "api.session_create", "api.session_delete", "api.me_update",
     "pages.settings", "reminders.update", "reminders.answer_offer", "reminders.update_calendar",
     "api.push.subscribe", "api.push.unsubscribe",
     "notes.delete", "notes.restore", "api.notes.delete",
-    "accounts.reissue", "accounts.set_active", "profiles.resume_support",
+    "accounts.reissue", "accounts.set_active", "profiles.resume_support", "profiles.close_request",
+    # The client's consent to a report finalised before the end: it can still go out.
+    "reports.approve", "api.reports.approve_report",
 })
 
 

@@ -101,6 +101,8 @@ PROFILE_FIELDS = {
     "left_job_reason": _l("仕事をやめた理由"),
     "support_ended_on": _l("支援が終わった日"),
     "support_end_reason": _l("支援が終わった理由"),
+    "left_job_detail": _l("仕事をやめたことの くわしいこと"),
+    "support_end_note": _l("引きつぎ先など"),
 }
 
 PROFILE_EVENTS = {

@@ -136,7 +136,7 @@ class SupporterRequest(BaseModel):
     created_at = DateTimeField(default=utcnow)
     handled_at = DateTimeField(null=True)
     handled_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    # reassigned (someone else took over) · kept (talked it over, no change)
+    # reassigned (someone else took over) · kept (talked it over, no change) · ended (support did)
     outcome = CharField(max_length=20, null=True)
 
 

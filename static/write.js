@@ -87,9 +87,19 @@ if (form) {
   };
 
   // An empty form with a new id, as after a save.
+  // 会社に伝えてほしいこと goes to the employer unless the person says no (DESIGN §2):
+  // the box follows the kind until it is touched.
+  let shareTouched = false;
+  form.elements.share_with_employer?.addEventListener("change", () => { shareTouched = true; });
+  const shareByKind = () => {
+    const box = form.elements.share_with_employer;
+    if (box && !shareTouched) box.checked = checked("kind")?.value === "for_employer";
+  };
+  form.addEventListener("change", (event) => { if (event.target.name === "kind") shareByKind(); });
   const fresh = () => {
     body.value = "";
     form.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = false; });
+    shareTouched = false;
     choose("topic", "");
     if (form.elements.id) form.elements.id.value = uuid();
   };
@@ -115,6 +125,7 @@ if (form) {
       const wanted = new URLSearchParams(location.search);
       if (wanted.get("kind")) choose("kind", wanted.get("kind"));
       choose("weight", wanted.get("weight") === "urgent" ? "urgent" : "small");
+      shareByKind();
     }
     sync();
   };

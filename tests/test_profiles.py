@@ -324,7 +324,8 @@ def test_leaving_the_job_ends_support_and_cancels_what_was_ahead(people, login):
         meeting = Meeting.get_by_id(ahead["id"])
     assert meeting.state == "cancelled" and meeting.sequence == 1
     assert [c[1] for c in changes(sato) if c[0] == "left_job"] == [
-        "left_job_on", "left_job_reason", "support_ended_on", "support_end_reason"]
+        "left_job_on", "left_job_reason", "left_job_detail", "support_ended_on",
+        "support_end_reason", "support_end_note"]
     # The caseload lists them apart, with no flags.
     rows = supporter.client.get("/api/v1/caseload").get_json()
     [row] = [r for r in rows if r["client"]["id"] == sato.id]
@@ -393,12 +394,14 @@ BODIES = {
     "pages.settings": {"locale": "en"},
 }
 # Writes that still work after the end: one's settings and devices, deleting one's own
-# notes, and the manager's care of the account (access.OPEN_AFTER_END).
+# notes, approving a report finalised before (tested above), and the manager's care of the
+# account (access.OPEN_AFTER_END).
 STILL_OPEN = {"pages.settings", "reminders.update", "reminders.answer_offer",
               "reminders.update_calendar", "api.push.subscribe", "api.push.unsubscribe",
               "api.me_update", "notes.delete", "notes.restore", "api.notes.delete",
               "accounts.reissue", "accounts.set_active", "profiles.resume_support",
-              "accounts.create", "api.push.subscribe"}
+              "profiles.close_request", "reports.approve", "api.reports.approve_report",
+              "accounts.create"}
 
 
 def body_for(endpoint, values):
@@ -552,3 +555,73 @@ def test_no_checklist_for_someone_invited_after_month_seven(people, login):
             ClientProfile.user == sato.id).execute()
     page = login("client").client.get("/my-profile").get_data(as_text=True)
     assert "STEP 1" not in page
+
+
+# --- the edges a first reading found ------------------------------------------------------------
+
+def test_a_report_finalised_before_the_end_can_still_be_approved(people, login):
+    sato, supporter, me = people["client"], login("supporter"), login("client")
+    post(supporter, sato, "profile", PROFILE_FORM)
+    shared = write(sato, "指示はメモでほしい", kind="for_employer", share_with_employer=True)
+    meeting = held(sato, people["supporter"], [(shared, "discussed", "伝える")])
+    month = (meeting.closed_at + timedelta(hours=9)).strftime("%Y-%m")
+    url = f"/api/v1/clients/{sato.id}/reports/{month}"
+    assert supporter.post(url + "/finalise").status_code == 200
+    assert post(supporter, sato, "leaving", {"left_on": today().isoformat(),
+                                             "reason": "other"}).status_code == 302
+    page = me.client.get(f"/records/{month}").get_data(as_text=True)
+    assert "会社にわたしてよい" in page and "なおしてほしい</button>" not in page
+    assert me.post(url + "/request-changes", json={"change_request": "x"}).status_code == 403
+    assert me.post(url + "/approve").status_code == 200
+    copy = supporter.client.get(url + "?copy=employer").get_json()
+    assert [i["text"] for m in copy["meetings"] for i in m["items"]] == ["指示はメモでほしい"]
+
+
+def test_the_end_answers_a_wish_still_open(people, login):
+    sato, me, manager = people["client"], login("client"), login("manager")
+    post(manager, sato, "profile", PROFILE_FORM)
+    form(me, "/my-profile/supporter-request", {"reason": "相性"}, "/my-profile")
+    post(manager, sato, "end", {"ended_on": today().isoformat(), "reason": "moved_office",
+                                "note": "となりの市の事業所へ"})
+    with db.database.connection_context():
+        [wish] = SupporterRequest.select()
+    assert wish.outcome == "ended" and wish.handled_at is not None
+    assert "いま、希望は ありません" in manager.client.get("/admin/requests").get_data(as_text=True)
+    assert ("support_end", "support_end_note", "", "となりの市の事業所へ",
+            people["manager"].id) in changes(sato)
+
+
+def test_the_end_form_takes_no_leaving_and_a_leaving_is_not_before_the_current_job(people, login):
+    sato, manager = people["client"], login("manager")
+    post(manager, sato, "profile", PROFILE_FORM)
+    post(manager, sato, "job", {"starts_on": "2025-09-01", "employer_name": "新社"})
+    before = everything()
+    assert post(manager, sato, "end", {"ended_on": today().isoformat(),
+                                       "reason": "left_job"}).status_code == 422
+    assert post(manager, sato, "leaving", {"left_on": "2025-08-01",
+                                           "reason": "health"}).status_code == 422
+    assert everything() == before
+
+
+def test_correcting_the_hire_date_after_a_job_change_moves_the_first_job(people, login, app):
+    sato, manager = people["client"], login("manager")
+    post(manager, sato, "profile", PROFILE_FORM)
+    post(manager, sato, "job", {"starts_on": "2025-09-01", "employer_name": "新社"})
+    assert post(manager, sato, "profile", {**PROFILE_FORM, "employer_name": "新社",
+                                           "hire_date": "2025-03-01"}).status_code == 302
+    with db.database.connection_context():
+        [first] = Employment.select()
+    assert (first.employer_name, first.starts_on) == ("株式会社みどり", date(2025, 3, 1))
+    from companion.reports.service import month_employer
+    with app.test_request_context(), db.database.connection_context():
+        assert month_employer(sato, "2025-03") == ("株式会社みどり",
+                                                   to_utc(date(2025, 3, 1), time()))
+        assert month_employer(sato, "2025-10")[0] == "新社"
+    # A hire date after the first job ended cannot be.
+    response = post(manager, sato, "profile", {**PROFILE_FORM, "employer_name": "新社",
+                                               "hire_date": "2025-08-31"})
+    assert response.status_code == 302
+    response = post(manager, sato, "profile", {**PROFILE_FORM, "employer_name": "新社",
+                                               "hire_date": "2025-09-01"})
+    assert response.status_code == 422
+    assert profile(sato).hire_date == date(2025, 8, 31)

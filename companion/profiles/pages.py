@@ -37,8 +37,11 @@ def staff_page(account, failed=None, errors=None, status=200):
     profile = service.profile_of(account)
     log_access(current_user, account, "profile")
     period = support_period(profile.hire_date) if profile.hire_date else None
+    from ..reports.service import summaries
+    unfinished = [r["month"] for r in summaries(account) if r["status"] == "draft" and r["meetings"]]
     return render_template(
         "profiles/edit.html", account=account, profile=profile, period=period,
+        unfinished=unfinished,
         history=service.history(account), jobs=service.employments(account),
         checklist=service.checklist(account, profile),
         request_waiting=(service.open_request(account)

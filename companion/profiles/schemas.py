@@ -71,9 +71,10 @@ class JobChangeSchema(OfProfile):
         self.until_today(value)
 
 
-def ending(day_key, reasons, words_key):
-    """A schema for a day that ends something (since the hire, up to today), its reason and
-    a few words: leaving the job and the end of support are made alike."""
+def ending(day_key, reasons, words_key, of_this_job=False):
+    """A schema for a day that ends something (since the hire, or since the current job
+    began, up to today), its reason and a few words: leaving the job and the end of support
+    are made alike."""
 
     class Ending(OfProfile):
         @validates_schema
@@ -82,6 +83,10 @@ def ending(day_key, reasons, words_key):
             if value:
                 try:
                     self.after_hire(value)
+                    since = self.since() if of_this_job else None
+                    if since and value < since:
+                        raise ValidationError(str(_l("今の仕事をはじめた日(%(day)s)より後にしてください。"))
+                                              % {"day": since.isoformat()})
                     self.until_today(value)
                 except ValidationError as error:
                     raise ValidationError(error.messages, day_key) from None
@@ -92,9 +97,9 @@ def ending(day_key, reasons, words_key):
 
 
 # 離職: the day and the reason (the article's three, or another); it ends support.
-LeavingSchema = ending("left_on", LEAVE_REASONS, "detail")
-# The end of support as the manager records it.
-SupportEndSchema = ending("ended_on", END_REASONS, "note")
+LeavingSchema = ending("left_on", LEAVE_REASONS, "detail", of_this_job=True)
+# The end of support as the manager records it (leaving the job is recorded as such).
+SupportEndSchema = ending("ended_on", tuple(r for r in END_REASONS if r != "left_job"), "note")
 
 
 class SupporterRequestSchema(BaseSchema):

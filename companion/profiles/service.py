@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from peewee import JOIN
 
 from ..access import log_access
+from ..clock import japan_day
 from ..db import database, insert_rows
 from ..errors import Refused
 from ..models import (
@@ -78,6 +79,16 @@ def edit(actor, client, data):
         for field, _before, after in changes:
             setattr(profile, field, after if after is not None or field in PROFILE_DATES else "")
         profile.save()
+        first_job = Employment.select().where(Employment.client == client.id).order_by(
+            Employment.ends_on).first()
+        if first_job and "hire_date" in data and first_job.starts_on != data["hire_date"]:
+            # The first job begins on the first hire date, whichever it is corrected to.
+            if data["hire_date"] and data["hire_date"] > first_job.ends_on:
+                raise Refused(422, fields={"hire_date": [_(
+                    "はじめの仕事が終わった日(%(day)s)より前にしてください。",
+                    day=first_job.ends_on.isoformat())]})
+            first_job.starts_on = data["hire_date"]
+            first_job.save()
         record(actor, client, "edit", changes)
     return [field for field, _b, _a in changes]
 
@@ -109,7 +120,8 @@ def _check_no_meeting_running(profile):
 def _end(profile, day, reason, note, changes):
     """Close the record: the end's fields, and the meetings still ahead cancelled."""
     changes += [("support_ended_on", profile.support_ended_on, day),
-                ("support_end_reason", profile.support_end_reason, reason)]
+                ("support_end_reason", profile.support_end_reason, reason),
+                ("support_end_note", profile.support_end_note, note)]
     profile.support_ended_on, profile.support_end_reason = day, reason
     profile.support_end_note = note
     profile.save()
@@ -125,10 +137,12 @@ def leave_job(actor, client, data):
         _check_no_meeting_running(profile)
         changes = [("left_job_on", profile.left_job_on, data["left_on"]),
                    ("left_job_reason", profile.left_job_reason, data["reason"])]
+        changes.append(("left_job_detail", profile.left_job_detail, data.get("detail", "")))
         profile.left_job_on, profile.left_job_reason = data["left_on"], data["reason"]
         profile.left_job_detail = data.get("detail", "")
-        _end(profile, data["left_on"], "left_job", data.get("detail", ""), changes)
+        _end(profile, data["left_on"], "left_job", "", changes)
         record(actor, client, "left_job", changes)
+        handle_requests(actor, client, "ended")
 
 
 def end_support(actor, client, data):
@@ -139,6 +153,7 @@ def end_support(actor, client, data):
         changes = []
         _end(profile, data["ended_on"], data["reason"], data.get("note", ""), changes)
         record(actor, client, "support_end", changes)
+        handle_requests(actor, client, "ended")
 
 
 def resume_support(actor, client):
@@ -148,11 +163,10 @@ def resume_support(actor, client):
         if profile.support_ended_on is None:
             raise Refused(409, _("支援は終わっていません。"))
         changes = [(f, getattr(profile, f), None) for f in (
-            "support_ended_on", "support_end_reason", "left_job_on", "left_job_reason")
-            if getattr(profile, f) is not None]
+            "support_ended_on", "support_end_reason", "support_end_note", "left_job_on",
+            "left_job_reason", "left_job_detail") if getattr(profile, f)]
         for field, _before, _after in changes:
-            setattr(profile, field, None)
-        profile.support_end_note = profile.left_job_detail = ""
+            setattr(profile, field, "" if field in ("support_end_note", "left_job_detail") else None)
         profile.save()
         record(actor, client, "support_resumed", changes)
 
@@ -173,9 +187,10 @@ def employments(client):
 
 
 def employer_on(profile, jobs, day):
-    """(employer name, the first day of that job) on day: the job then, else the current one."""
-    for job in jobs:
-        if (job.starts_on is None or job.starts_on <= day) and day <= job.ends_on:
+    """(employer name, the first day of that job) on day: the earliest job not over by then
+    (the first one for days before the hire), else the current one."""
+    for job in sorted(jobs, key=lambda job: job.ends_on):
+        if day <= job.ends_on:
             return job.employer_name, job.starts_on
     return profile.employer_name, first_day_of_current_job(profile)
 
@@ -233,7 +248,7 @@ def checklist(client, profile, day=None):
     day = day or today()
     if not profile or not profile.hire_date or profile.support_ended_on:
         return None
-    invited_on = client.created_at.date()
+    invited_on = japan_day(client.created_at)
     if not checklist_applies(profile.hire_date, invited_on, day):
         return None
     done = ticked(client)

@@ -129,3 +129,29 @@ def test_check_in_with_a_face_and_a_few_words_in_two_taps(page, live):
     assert page.url.endswith("/")  # saved without leaving Home
     with db.database.connection_context():
         assert [(c.mood, c.comment) for c in CheckIn.select()] == [(2, "朝から頭が重い")]
+
+
+def test_a_note_for_the_employer_is_shared_with_them_unless_the_person_says_no(page, live):
+    """DESIGN §2: 会社に伝えてほしいこと is shared with the employer by default."""
+    log_in(page, "client")
+    page.goto("/notes/new?kind=for_employer")
+    page.locator("details.more").evaluate("d => d.open = true")
+    expect(page.locator("input[name=share_with_employer]")).to_be_checked()
+    page.fill("#body", "棚の高いところは、ふみ台を使わせてほしい")
+    page.click("button.save")
+    page.wait_for_url("**/")
+    # Another kind leaves it off; switching to 会社に伝えてほしいこと turns it on, and a box
+    # the person unticked stays unticked.
+    page.goto("/notes/new?kind=win")
+    page.locator("details.more").evaluate("d => d.open = true")
+    expect(page.locator("input[name=share_with_employer]")).not_to_be_checked()
+    page.check("input[name=kind][value=for_employer]", force=True)
+    expect(page.locator("input[name=share_with_employer]")).to_be_checked()
+    page.uncheck("input[name=share_with_employer]")
+    page.fill("#body", "これは会社には言わないで")
+    page.click("button.save")
+    page.wait_for_url("**/")
+    wait_for_empty_outbox(page)
+    assert sorted((n.body, n.kind, n.share_with_employer) for n in live.notes()) == [
+        ("これは会社には言わないで", "for_employer", False),
+        ("棚の高いところは、ふみ台を使わせてほしい", "for_employer", True)]
