@@ -85,6 +85,7 @@ ACCESS = {
     "profile": _l("プロフィール"),
     "profile_change": _l("プロフィールの変更"),
     "supporter_request": _l("担当を変えたいという希望"),
+    "settle_rate": _l("就労定着率の一覧"),
 }
 
 

@@ -460,3 +460,13 @@ class ReminderDelivery(BaseModel):
 
 
 REMINDER_MODELS = [PushSubscription, ReminderSetting, ReminderDelivery]
+
+
+class RateTier(BaseModel):
+    """One tier of the 就労定着率 the fee depends on: data, so an office can correct it
+    when the rules change (seeded with the seven tiers of the R6 rules)."""
+    position = IntegerField(unique=True)
+    # The share it starts at, in thousandths (950 = 9割5分); the last tier starts at 0.
+    lower_permille = IntegerField()
+    label = CharField(max_length=60)
+    updated_at = DateTimeField(default=utcnow)

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from .fields import (
-    BaseSchema, UTCDateTime, _l, choice, day_field, messages, record_id, text,
+    BaseSchema, UTCDateTime, _l, choice, day_field, messages, not_blank, record_id, text,
 )
 from .meetings.schemas import ActionItemSchema, AgendaItemSchema, MeetingSchema
 from .models import LOCALES
@@ -163,3 +163,26 @@ class ExportSchema(BaseSchema):
     checkins = fields.List(fields.Nested(CheckInSchema), dump_only=True)
     meetings = fields.List(fields.Nested(ExportMeetingSchema), dump_only=True)
     reports = fields.List(fields.Nested(ReportSchema), dump_only=True)
+
+
+class RateTiersSchema(BaseSchema):
+    """The 就労定着率's tiers, highest first: lower bounds in % going down to 0, and labels."""
+    lower = fields.List(fields.Decimal(places=1, error_messages=messages(
+        invalid=_l("数字で入れてください。"))), required=True, error_messages=messages())
+    label = fields.List(text(60, checks=[not_blank]), required=True, error_messages=messages())
+
+    def __init__(self, count=7, **kwargs):
+        super().__init__(**kwargs)
+        self.count = count
+
+    @validates_schema
+    def _going_down_to_zero(self, data, **kwargs):
+        lower, label = data.get("lower", []), data.get("label", [])
+        if len(lower) != self.count or len(label) != self.count:
+            raise ValidationError(str(_l("%(n)dつの区分を、すべて入れてください。")) % {"n": self.count},
+                                  "lower")
+        if any(not 0 <= value <= 100 for value in lower):
+            raise ValidationError(str(_l("0から100までにしてください。")), "lower")
+        if any(a <= b for a, b in zip(lower, lower[1:])) or lower[-1] != 0:
+            raise ValidationError(str(_l("上の区分ほど大きくして、いちばん下は0にしてください。")),
+                                  "lower")

@@ -52,6 +52,8 @@ MATRIX = [
     ("/accounts/{client_b}/profile",                 302, 404, 404, 404, 404, 200),
     ("/accounts/{supporter}/profile",                302, 404, 404, 404, 404, 404),
     ("/admin/requests",                              302, 404, 404, 404, 200, 200),
+    ("/admin/settle-rate",                           302, 404, 404, 404, 200, 200),
+    ("/admin/settle-rate.csv",                       302, 404, 404, 404, 200, 200),
     ("/admin/access-log",                            302, 404, 404, 404, 200, 200),
     ("/admin/assignments",                           302, 404, 404, 404, 200, 200),
 ]

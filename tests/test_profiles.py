@@ -401,7 +401,8 @@ STILL_OPEN = {"pages.settings", "reminders.update", "reminders.answer_offer",
               "api.me_update", "notes.delete", "notes.restore", "api.notes.delete",
               "accounts.reissue", "accounts.set_active", "profiles.resume_support",
               "profiles.close_request", "reports.approve", "api.reports.approve_report",
-              "accounts.create"}
+              # the office's own, not the client's: a new account, the 定着率's tiers
+              "accounts.create", "admin.save_tiers"}
 
 
 def body_for(endpoint, values):

@@ -245,6 +245,7 @@ PAGES = [
     ("manager", "/accounts/{client}/profile", "profile-manager"),
     ("manager", "/accounts/{client}", "account"),
     ("manager", "/admin/requests", "supporter-requests"),
+    ("manager", "/admin/settle-rate", "settle-rate"),
 ]
 
 
