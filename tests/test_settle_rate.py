@@ -170,3 +170,26 @@ def test_the_manager_corrects_the_tiers_and_bad_tables_are_refused(people, login
     with db.database.connection_context():
         assert [t.lower_permille for t in RateTier.select().order_by(RateTier.position)] == [
             960, 905, 800, 700, 500, 300, 0]
+
+
+def test_the_page_costs_the_same_queries_for_3_clients_or_30(people, login):
+    """Measured, not guessed: the clients in two queries, whatever their number."""
+    import conftest
+    manager = login("manager")
+
+    def cost():
+        with conftest.count_queries() as seen:
+            assert manager.client.get("/admin/settle-rate").status_code == 200
+        return len([line for line in seen if line.startswith("(")])
+    with db.database.connection_context():
+        for n in range(3):
+            make_user(people["office_a"], "client", f"few-{n}", f"少し{n}", None,
+                      hire_date=date(2023, 1, 10))
+    few = cost()
+    with db.database.connection_context():
+        for n in range(27):
+            make_user(people["office_a"], "client", f"many-{n}", f"たくさん{n}", None,
+                      hire_date=date(2023, 1, 10), left_job_on=date(2025, 5, 1) if n % 3 else None)
+    many = cost()
+    print("settle-rate page queries:", few, many)
+    assert many == few
