@@ -264,11 +264,3 @@ def tick(actor, client, key, done):
             .on_conflict_ignore().execute()
     else:
         StepCheck.delete().where((StepCheck.client == client.id) & (StepCheck.key == key)).execute()
-
-
-def ended_ids(ids):
-    """Of these clients, those whose support has ended, with the day."""
-    return dict(ClientProfile.select(ClientProfile.user, ClientProfile.support_ended_on)
-                .where(ClientProfile.user.in_(list(ids))
-                       & ClientProfile.support_ended_on.is_null(False)).tuples())
-
