@@ -15,7 +15,8 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # What still works once support has ended: signing in and out, a person's own settings,
 # deleting one's own notes (a client may at any time), approving a report finalised before
 # the end, and the account care a manager gives: a password link, stopping the account,
-# closing a wish for another supporter, taking back an end recorded by mistake.
+# closing a wish for another supporter, taking back an end recorded by mistake, and the
+# client's choices on the hand-over.
 OPEN_AFTER_END = frozenset({
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.reset_notice",
     "auth.change_password", "api.session_create", "api.session_delete", "api.me_update",
@@ -25,6 +26,8 @@ OPEN_AFTER_END = frozenset({
     "accounts.reissue", "accounts.set_active", "profiles.resume_support", "profiles.close_request",
     # The client's consent to a report finalised before the end: it can still go out.
     "reports.approve", "api.reports.approve_report",
+    # The hand-over is drafted at the end: the client decides on it afterwards.
+    "strengths.decide", "strengths.approve",
 })
 
 

@@ -6,6 +6,7 @@ from .notes import api as notes_api, pages as notes_pages
 from .profiles import pages as profiles_pages
 from .reminders import api as reminders_api, pages as reminders_pages
 from .reports import api as reports_api, pages as reports_pages
+from .strengths import pages as strengths_pages
 
 for feature_api in (notes_api.bp, meetings_api.bp, reports_api.bp, caseload.bp, checkins.api_bp,
                     export.bp, reminders_api.bp):
@@ -13,4 +14,4 @@ for feature_api in (notes_api.bp, meetings_api.bp, reports_api.bp, caseload.bp, 
 
 TOP_LEVEL = tuple(module.bp for module in (
     pages, auth, accounts, admin, checkins, clients, notes_pages, meetings_pages, prepare,
-    reports_pages, reminders_pages, profiles_pages, pwa, api))
+    reports_pages, reminders_pages, profiles_pages, strengths_pages, pwa, api))

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from werkzeug.security import generate_password_hash
 
 from .db import database, insert_rows
-from .models import Assignment, CheckIn, ClientProfile, Note, Office, User, today
+from .models import Assignment, CheckIn, ClientProfile, Note, Office, Strength, User, today, utcnow
 from .periods import add_months
 
 OFFICE = "ひだまり就労定着支援センター"
@@ -75,6 +75,7 @@ def seed():
     if Office.select().where(Office.name == OFFICE).exists():
         _seed_meetings()
         _seed_reports()
+        _seed_strengths()
         return people
     password = generate_password_hash(PASSWORD)
     with database.atomic():
@@ -100,6 +101,7 @@ def seed():
             insert_rows(CheckIn, _checkins(client, days, n))
     _seed_meetings()
     _seed_reports()
+    _seed_strengths()
     return people
 
 
@@ -187,6 +189,33 @@ REPORTS = {
                "さらに安定すると思います。",
                ["電話の取りつぎができた"]),
 }
+
+
+# login: [(part, text, state, for the employer)]; the supporter proposes what is "proposed".
+STRENGTHS = {
+    "sato": [("strength", "お客さんに売り場を案内するのが得意", "accepted", True),
+             ("accommodation", "休けいは11時と15時に5分", "accepted", False),
+             ("accommodation", "指示はメモでもらえると、まちがえにくい", "proposed", False)],
+    "suzuki": [("strength", "電話の取りつぎを、手順どおりにできる", "accepted", True),
+               ("accommodation", "質問は朝のあいさつのあとに、まとめて聞く", "accepted", True)],
+}
+
+
+def _seed_strengths():
+    """わたしの強みと配慮 for sato (with a proposal waiting) and suzuki, once."""
+    clients = {u.login: u for u in User.select().where(User.login.in_(list(STRENGTHS)))}
+    if Strength.select().where(Strength.client.in_(list(clients.values()))).exists():
+        return
+    rows = []
+    for login, entries in STRENGTHS.items():
+        client = clients[login]
+        supporter = Assignment.get(Assignment.client == client.id).supporter_id
+        rows += [{"client": client.id, "part": part, "text": text, "state": state,
+                  "share_with_employer": shared,
+                  "proposed_by": supporter if state == "proposed" else None,
+                  "accepted_at": utcnow() if state == "accepted" else None}
+                 for part, text, state, shared in entries]
+    insert_rows(Strength, rows)
 
 
 def _seed_reports():

@@ -61,7 +61,8 @@ def init_app(app):
     app.jinja_env.globals.update(
         KINDS=KINDS, TOPICS=TOPICS, EXAMPLES=EXAMPLES, WEIGHTS=WEIGHTS, SCALES=SCALES, LEVELS=LEVELS,
         PROFILE_FIELDS=PROFILE_FIELDS, PROFILE_EVENTS=PROFILE_EVENTS, LEAVE_REASONS=LEAVE_REASONS,
-        END_REASONS=END_REASONS, STEP_ITEMS=STEP_ITEMS,
+        END_REASONS=END_REASONS, STEP_ITEMS=STEP_ITEMS, STRENGTH_PARTS=STRENGTH_PARTS,
+        HANDOVER_SECTIONS=HANDOVER_SECTIONS,
         role_label=lambda role: ROLES.get(role, role),
         access_label=lambda what: ACCESS.get(what, what))
 
@@ -86,6 +87,19 @@ ACCESS = {
     "profile_change": _l("プロフィールの変更"),
     "supporter_request": _l("担当を変えたいという希望"),
     "settle_rate": _l("就労定着率の一覧"),
+    "strengths": _l("わたしの強みと配慮"),
+    "hand_over": _l("引きつぎのまとめ"),
+}
+
+STRENGTH_PARTS = {
+    "strength": _l("強み(得意なこと)"),
+    "accommodation": _l("配慮(こうしてもらえると働きやすいこと)"),
+}
+HANDOVER_SECTIONS = {
+    "strength": _l("強み"),
+    "accommodation": _l("配慮"),
+    "action": _l("まだ続いている「やること」"),
+    "report": _l("支援レポートから(支援員のコメント)"),
 }
 
 
@@ -104,6 +118,7 @@ PROFILE_FIELDS = {
     "support_end_reason": _l("支援が終わった理由"),
     "left_job_detail": _l("仕事をやめたことの くわしいこと"),
     "support_end_note": _l("引きつぎ先など"),
+    "hand_over": _l("わたす項目 / ぜんぶの項目"),
 }
 
 PROFILE_EVENTS = {
@@ -112,6 +127,7 @@ PROFILE_EVENTS = {
     "left_job": _l("離職"),
     "support_end": _l("支援の終了"),
     "support_resumed": _l("支援の終了の取り消し"),
+    "handover": _l("引きつぎのまとめを本人が承認"),
 }
 
 # The reasons for leaving a job the article names (早期離職の主な理由).

@@ -470,3 +470,58 @@ class RateTier(BaseModel):
     lower_permille = IntegerField()
     label = CharField(max_length=60)
     updated_at = DateTimeField(default=utcnow)
+
+
+STRENGTH_PARTS = ("strength", "accommodation")
+# proposed: a supporter's suggestion waiting for the client · accepted: on the page, by the
+# client's yes · declined: the client said no, or removed it (kept so it is not suggested again)
+STRENGTH_STATES = ("proposed", "accepted", "declined")
+
+
+class Strength(BaseModel):
+    """One entry of the client's わたしの強みと配慮: what I do well, or what helps me work."""
+    client = ForeignKeyField(User, backref="strengths", on_delete="CASCADE")
+    part = CharField(max_length=20)
+    text = CharField(max_length=200)
+    state = CharField(max_length=10, default="accepted")
+    # What the app suggested it from ("note:<id>", "item:<id>"): never suggested twice.
+    source = CharField(max_length=60, null=True)
+    proposed_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # The client's consent, entry by entry, that it may go to the employer.
+    share_with_employer = BooleanField(default=False)
+    accepted_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "state"), False), (("client", "source"), True))
+
+
+HANDOVER_SECTIONS = ("strength", "accommodation", "action", "report")
+
+
+class HandOver(BaseModel):
+    """The summary drafted when support ends, for the organisation the client goes on to.
+    Nothing of it is printed before the client has decided on every item and approved it."""
+    client = ForeignKeyField(User, backref="+", on_delete="CASCADE", unique=True)
+    support_start = DateField(null=True)
+    support_end = DateField()
+    end_reason = CharField(max_length=20, null=True)
+    drafted_at = DateTimeField(default=utcnow)
+    approved_at = DateTimeField(null=True)
+
+
+class HandOverItem(BaseModel):
+    """One line of the hand-over; `passed` is the client's choice: None until they decide."""
+    hand_over = ForeignKeyField(HandOver, backref="items", on_delete="CASCADE")
+    position = IntegerField()
+    section = CharField(max_length=20)
+    month = CharField(max_length=7, default="")  # a report's YYYY-MM
+    text = TextField()
+    passed = BooleanField(null=True)
+
+    class Meta:
+        indexes = ((("hand_over", "position"), True),)
+
+
+STRENGTH_MODELS = [Strength, HandOver, HandOverItem]

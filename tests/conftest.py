@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from companion import create_app, db, models
 from companion.models import (
     ActionItem, AgendaItem, Assignment, ClientProfile, Meeting, MonthlyReport, Note, Office,
-    SupporterRequest, User, today, utcnow,
+    Strength, SupporterRequest, User, today, utcnow,
 )
 
 PG_URL = os.environ.get("COMPANION_TEST_DATABASE_URL")
@@ -265,7 +265,9 @@ def world(people, login_as):
     with db.database.connection_context():
         MonthlyReport.create(client=sato, month=month)
         SupporterRequest.create(client=sato, reason=PRIVATE_WISH)
-    return {"note_id": note.id, "meeting_id": str(scheduled.id), "item_id": str(item["id"]),
+        entry = Strength.create(client=sato, part="strength", text="ていねいに確認できる",
+                                accepted_at=utcnow())
+    return {"note_id": note.id, "entry_id": str(entry.id), "meeting_id": str(scheduled.id), "item_id": str(item["id"]),
             "action_id": str(action["id"]), "client_id": str(sato.id), "user_id": str(sato.id),
             "month": month, "day": today().isoformat(), "what": "private", "token": "x" * 43}
 

@@ -402,7 +402,9 @@ STILL_OPEN = {"pages.settings", "reminders.update", "reminders.answer_offer",
               "accounts.reissue", "accounts.set_active", "profiles.resume_support",
               "profiles.close_request", "reports.approve", "api.reports.approve_report",
               # the office's own, not the client's: a new account, the 定着率's tiers
-              "accounts.create", "admin.save_tiers"}
+              "accounts.create", "admin.save_tiers",
+              # the client's choices on the hand-over drafted at the end (test_strengths.py)
+              "strengths.decide", "strengths.approve"}
 
 
 def body_for(endpoint, values):

@@ -74,7 +74,8 @@ def test_employer_copy_holds_only_the_marked_items_and_the_employer_comment(peop
     assert texts(copy) == ["新しい業務を覚えられた", "指示はメモでほしい"]
     assert copy["comment_for_employer"] == "指示はメモでお願いします"
     assert set(copy) == {"copy", "month", "status", "client", "office", "employer_name",
-                         "approved_at", "comment_for_employer", "meetings"}
+                         "approved_at", "comment_for_employer", "meetings", "strengths"}
+    assert copy["strengths"] == []  # none marked: see test_strengths.py
     assert set(copy["meetings"][0]) == {"held_at", "mode", "items"}
     raw = json.dumps(copy, ensure_ascii=False)
     for private in ("薬", "眠気", "よくがんばりました", "主治医", "health", "condition"):

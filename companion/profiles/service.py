@@ -37,6 +37,7 @@ from ..periods import (
     support_period,
     transition_checklist,
 )
+from ..strengths.service import draft_handover
 from .schemas import PROFILE_DATES, PROFILE_TEXT
 
 EDITABLE = PROFILE_DATES[:1] + PROFILE_TEXT[:2] + PROFILE_DATES[1:] + PROFILE_TEXT[2:]
@@ -142,6 +143,7 @@ def leave_job(actor, client, data):
         profile.left_job_detail = data.get("detail", "")
         _end(profile, data["left_on"], "left_job", "", changes)
         record(actor, client, "left_job", changes)
+        draft_handover(client, profile)
         handle_requests(actor, client, "ended")
 
 
@@ -153,6 +155,7 @@ def end_support(actor, client, data):
         changes = []
         _end(profile, data["ended_on"], data["reason"], data.get("note", ""), changes)
         record(actor, client, "support_end", changes)
+        draft_handover(client, profile)
         handle_requests(actor, client, "ended")
 
 

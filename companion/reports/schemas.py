@@ -36,6 +36,12 @@ class ReportMeetingSchema(BaseSchema):
     actions = fields.List(fields.Nested(ReportActionSchema), dump_only=True)
 
 
+class ReportStrengthSchema(BaseSchema):
+    """An entry of わたしの強みと配慮 the client marked for the employer."""
+    part = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+
+
 class ReportSchema(BaseSchema):
     """The 支援レポート: the client copy holds everything, the employer copy only consented items."""
     copy = fields.String(dump_only=True)
@@ -50,6 +56,8 @@ class ReportSchema(BaseSchema):
     comment_for_client = fields.String(dump_only=True)
     comment_for_employer = fields.String(dump_only=True)
     meetings = fields.List(fields.Nested(ReportMeetingSchema), dump_only=True)
+    # Apart from the meetings: the client's strengths and accommodations they marked.
+    strengths = fields.List(fields.Nested(ReportStrengthSchema), dump_only=True)
     condition = fields.Nested(ConditionSchema, dump_only=True)
 
 

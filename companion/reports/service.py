@@ -22,6 +22,7 @@ from ..models import (
     ActionItem, AgendaItem, CheckIn, ClientProfile, Meeting, MonthlyReport, Note, Office, User,
     today, utcnow,
 )
+from ..strengths.service import employer_entries
 from . import copies
 from .schemas import ReportSchema
 
@@ -141,6 +142,7 @@ def client_copy(client, report):
             "finalised_at": report.finalised_at, "change_request": report.change_request,
             "comment_for_client": report.comment_for_client,
             "comment_for_employer": report.comment_for_employer,
+            "strengths": employer_entries(client),
             "meetings": copies.client_meetings(month_meetings(client, report.month, until(report)),
                                                employer[1]),
             "condition": month_condition(client, report.month)}
@@ -162,6 +164,7 @@ def employer_copy(client, report):
     employer = month_employer(client, report.month)
     return {**header(client, report, "employer", employer),
             "comment_for_employer": report.comment_for_employer,
+            "strengths": employer_entries(client),
             "meetings": copies.employer_meetings(
                 month_meetings(client, report.month, until(report)), employer[1])}
 

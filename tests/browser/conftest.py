@@ -15,7 +15,8 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.serving import make_server
 
 from companion import create_app, db
-from companion.models import ClientProfile, Note, SupporterRequest, today
+from companion.models import ClientProfile, Note, Strength, SupporterRequest, today
+from companion.strengths.service import draft_handover
 from companion.periods import add_months
 from companion.notes.service import create_note
 
@@ -246,6 +247,11 @@ PAGES = [
     ("manager", "/accounts/{client}", "account"),
     ("manager", "/admin/requests", "supporter-requests"),
     ("manager", "/admin/settle-rate", "settle-rate"),
+    ("client", "/my-strengths", "my-strengths"),
+    ("client", "/my-strengths/sheet", "strength-sheet"),
+    ("supporter", "/clients/{client}/strengths", "client-strengths"),
+    ("manager", "/clients/{ended}/handover", "hand-over-office"),
+    ("other-client", "/my-handover", "hand-over"),
 ]
 
 
@@ -275,7 +281,23 @@ def world(app, live, people, browser):
         ClientProfile.update(hire_date=add_months(today(), -4), employer_name="株式会社みどり").where(
             ClientProfile.user == people["client"].id).execute()
         SupporterRequest.create(client=people["client"].id, reason="話しにくいことがある")
-    ids = {"client": people["client"].id, "meeting": None}
+        # わたしの強みと配慮: one entry for the employer, one kept back, one proposal waiting
+        # (the win above is suggested).
+        for part, text, state, shared in (
+                ("strength", "ていねいに確認しながら作業できる", "accepted", True),
+                ("accommodation", "指示は一人の上司から、メールでもらう", "accepted", False),
+                ("accommodation", "休けいの時間を決めておく", "proposed", False)):
+            Strength.create(client=people["client"].id, part=part, text=text, state=state,
+                            share_with_employer=shared, proposed_by=people["supporter"].id
+                            if state == "proposed" else None)
+        # Another client whose support ended today: the hand-over waits for their choices.
+        ended = people["other_client"]
+        ClientProfile.update(hire_date=add_months(today(), -40), support_ended_on=today(),
+                             support_end_reason="three_years").where(
+            ClientProfile.user == ended.id).execute()
+        Strength.create(client=ended.id, part="strength", text="あいさつが気持ちいい")
+        draft_handover(ended, ClientProfile.get(ClientProfile.user == ended.id))
+    ids = {"client": people["client"].id, "meeting": None, "ended": people["other_client"].id}
     context = browser.new_context(base_url=live.url)
     page = context.new_page()
     log_in(page, "supporter")
@@ -317,7 +339,8 @@ def route_exists(app, path):
     """True when the app has a GET route for path (ids filled with 1)."""
     adapter = app.url_map.bind("localhost")
     try:
-        adapter.match(path.split("?")[0].format(client=1, meeting=1, running=1), method="GET")
+        adapter.match(path.split("?")[0].format(client=1, meeting=1, running=1, ended=1),
+                      method="GET")
     except (NotFound, MethodNotAllowed):
         return False
     except RequestRedirect:

@@ -17,7 +17,7 @@ WIDTHS = (320, 1280)
 def visit_all(app, browser, live, world, check):
     """Log in as each person once and run check(page, name, width) on each of their pages."""
     problems = []
-    for who in (None, "client", "supporter", "manager"):
+    for who in (None, "client", "supporter", "manager", "other-client"):
         pages = [p for p in existing_pages(app) if p[0] == who]
         if not pages:
             continue
