@@ -28,6 +28,8 @@ OPEN_AFTER_END = frozenset({
     "reports.approve", "api.reports.approve_report",
     # The hand-over is drafted at the end: the client decides on it afterwards.
     "strengths.decide", "strengths.approve",
+    # The record the client carries to the next office, with their consent written here.
+    "record.take_out",
 })
 
 

@@ -115,6 +115,13 @@ def day_field(window=ANY_DAY, **kwargs):
                        validate=window, **kwargs)
 
 
+def login_field():
+    """A new account's login: lowercase letters, digits and . _ -, 3 to 40 of them."""
+    return fields.String(required=True, error_messages=messages(), validate=validate.Regexp(
+        r"^[a-z0-9][a-z0-9._-]{2,39}$",
+        error=_l("ログインIDは半角の小文字・数字・._- で3〜40文字にしてください。")))
+
+
 def record_id(**kwargs):
     """The id of a stored row: a positive integer the database can hold."""
     return fields.Integer(error_messages=messages(), validate=validate.Range(

@@ -42,4 +42,6 @@ def profile_value(text, field):
 
 def init_app(app):
     """Register the filters."""
-    app.jinja_env.filters.update(when=when, day=day, month=month, profile_value=profile_value)
+    from .clock import japan_day
+    app.jinja_env.filters.update(when=when, day=day, month=month, profile_value=profile_value,
+                                 japan_day=japan_day)

@@ -119,6 +119,7 @@ PROFILE_FIELDS = {
     "left_job_detail": _l("仕事をやめたことの くわしいこと"),
     "support_end_note": _l("引きつぎ先など"),
     "hand_over": _l("わたす項目 / ぜんぶの項目"),
+    "other_office": _l("前の事業所"),
 }
 
 PROFILE_EVENTS = {
@@ -128,6 +129,7 @@ PROFILE_EVENTS = {
     "support_end": _l("支援の終了"),
     "support_resumed": _l("支援の終了の取り消し"),
     "handover": _l("引きつぎのまとめを本人が承認"),
+    "imported": _l("ほかの事業所から記録を受けとった"),
 }
 
 # The reasons for leaving a job the article names (早期離職の主な理由).

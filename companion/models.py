@@ -525,3 +525,16 @@ class HandOverItem(BaseModel):
 
 
 STRENGTH_MODELS = [Strength, HandOver, HandOverItem]
+
+
+class RecordTransfer(BaseModel):
+    """The client's consent to a portable record, at either end: taken out here (export),
+    or brought in from another office (import), with what the file held."""
+    client = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    direction = CharField(max_length=10)  # export · import
+    include_private = BooleanField(default=False)
+    # The other office, by name, for an import; the client's yes as the file says it.
+    other_office = CharField(max_length=200, default="")
+    consent_at = DateTimeField()
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    at = DateTimeField(default=utcnow)

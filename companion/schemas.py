@@ -2,7 +2,8 @@
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from .fields import (
-    BaseSchema, UTCDateTime, _l, choice, day_field, messages, not_blank, record_id, text,
+    BaseSchema, UTCDateTime, _l, choice, day_field, login_field, messages, not_blank, record_id,
+    text,
 )
 from .meetings.schemas import ActionItemSchema, AgendaItemSchema, MeetingSchema
 from .models import LOCALES
@@ -83,9 +84,7 @@ class AccessLogQuerySchema(BaseSchema):
 
 class AccountSchema(ProfileSchema):
     """A new supporter or client; a client's profile fields come with it."""
-    login = fields.String(required=True, error_messages=messages(), validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9._-]{2,39}$",
-        error=_l("ログインIDは半角の小文字・数字・._- で3〜40文字にしてください。")))
+    login = login_field()
     display_name = text(100, required=True)
     role = choice(("client", "supporter"), load_default="client")
     supporter_id = record_id()

@@ -52,13 +52,29 @@ def init_app(app):
         return response
 
 
+# endpoint → the largest body it takes: a portable record is one client's years of notes.
+LARGE_BODIES = {"record.bring_in": 16 * 1024 * 1024}
+
+
 class Request(flask.Request):
     """The request, with JSON that can't break a handler: too deep, or text UTF-8 can't hold.
 
     json.loads raises RecursionError (not ValueError) on deeply nested brackets, and
     accepts lone surrogates ("\\ud800") that no database or page can encode. Both are
     answered 400 in the one error shape, as malformed JSON is.
+
+    A body is at most MAX_CONTENT_LENGTH (64 KiB), but for the few routes that take a file
+    (LARGE_BODIES): read before CSRF protection parses the form, so it holds there too.
     """
+
+    @property
+    def max_content_length(self):
+        larger = LARGE_BODIES.get(self.endpoint or "")
+        return larger or super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value):
+        flask.Request.max_content_length.fset(self, value)
 
     def get_json(self, force=False, silent=False, cache=True):
         try:

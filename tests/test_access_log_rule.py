@@ -14,6 +14,7 @@ NOT_CLIENT_DATA = {
     "/accounts/", "/admin/access-log", "/admin/assignments", "/api/v1/me", "/api/v1/session",
     "/api/v1/openapi.json", "/manifest.webmanifest", "/sw.js", "/offline", "/settings",
     "/static/<path:filename>", "/login", "/invite/<token>", "/api/v1/push/key",
+    "/admin/record-import",  # an empty form: the record comes in with the POST
 }
 
 

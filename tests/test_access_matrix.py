@@ -63,6 +63,7 @@ MATRIX = [
     ("/clients/{client}/handover",                   302, 404, 200, 404, 200, 404),
     ("/clients/{client_b}/handover",                 302, 404, 404, 404, 404, 200),
     ("/admin/requests",                              302, 404, 404, 404, 200, 200),
+    ("/admin/record-import",                         302, 404, 404, 404, 200, 200),
     ("/admin/settle-rate",                           302, 404, 404, 404, 200, 200),
     ("/admin/settle-rate.csv",                       302, 404, 404, 404, 200, 200),
     ("/admin/access-log",                            302, 404, 404, 404, 200, 200),

@@ -99,3 +99,14 @@ def test_test_modules_never_import_one_another():
                 assert not (node.module or "").startswith(("test_", "tests")), path.name
             elif isinstance(node, ast.Import):
                 assert not [a for a in node.names if a.name.startswith("test_")], path.name
+
+
+def test_every_package_of_companion_is_installed_with_it():
+    """pyproject.toml names its packages: a folder left out works in a checkout (and in an
+    editable install) but is missing from a wheel."""
+    import tomllib
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    named = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(("companion", *p.parent.relative_to(PACKAGE).parts))
+             for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
+    assert found == named

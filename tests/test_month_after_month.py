@@ -38,7 +38,7 @@ from companion.errors import Refused
 from companion.meetings import service as meetings
 from companion.meetings.agenda_view import agenda_for
 from companion.models import (
-    ActionItem, AgendaItem, ClientProfile, Meeting, Note, Office, today, utcnow,
+    ActionItem, AgendaItem, ClientProfile, Meeting, Note, Office, Strength, today, utcnow,
 )
 from companion.notes import service as notes
 from companion.profiles import service as profiles
@@ -115,6 +115,7 @@ class MonthAfterMonth(RuleBasedStateMachine):
         self.points = {}      # the supporter's own points: id → meeting raised in, or None
         self.reports = {}     # month → {"status", "finalised_at", "frozen", "employer"}
         self.jobs = [(today() - timedelta(days=240), "会社1")]  # (first day, employer)
+        self.strengths = {}   # わたしの強みと配慮 on the page: id → {"part", "text", "shared"}
 
     def teardown(self):
         self.traveller.stop()
@@ -161,6 +162,34 @@ class MonthAfterMonth(RuleBasedStateMachine):
             "kind": kind, "visibility": data["visibility"], "share": note.share_with_employer,
             "deleted": False, "choice": "raise", "starred": False, "state": "open", "carried": 0,
             "written_at": note.written_at}
+
+    @rule(text=WORDS, part=st.sampled_from(["strength", "accommodation"]), share=st.booleans())
+    def write_a_strength(self, text, part, share):
+        """わたしの強みと配慮: an entry of the client's own, marked for the employer or not."""
+        self.tick()
+        form = {"part": part, "text": text, **({"share_with_employer": "1"} if share else {})}
+        assert self.client_browser.post("/my-strengths", data=form).status_code == 302
+        with self.domain():
+            row = Strength.select().order_by(Strength.id.desc()).first()
+        self.strengths[row.id] = {"part": part, "text": text, "shared": share}
+
+    @precondition(lambda self: self.strengths)
+    @rule(data=st.data(), share=st.booleans(), remove=st.booleans())
+    def change_a_strength(self, data, share, remove):
+        self.tick()
+        entry = data.draw(st.sampled_from(sorted(self.strengths)))
+        form = ({"action": "remove"} if remove else
+                {"action": "save", **({"share_with_employer": "1"} if share else {})})
+        assert self.client_browser.post(f"/my-strengths/{entry}", data=form).status_code == 302
+        if remove:
+            del self.strengths[entry]
+        else:
+            self.strengths[entry]["shared"] = share
+
+    def employer_strengths(self):
+        """What the employer copy says of the strengths now: 強み first, in the order written."""
+        marked = [(e["part"] != "strength", i, e) for i, e in self.strengths.items() if e["shared"]]
+        return [{"part": e["part"], "text": e["text"]} for _p, _i, e in sorted(marked)]
 
     @precondition(lambda self: not self.running())
     @rule(mood=st.integers(1, 5), body=st.integers(1, 5) | st.none(), sleep=st.integers(1, 5))
@@ -457,7 +486,8 @@ class MonthAfterMonth(RuleBasedStateMachine):
                 reports.request_changes(self.client, month, "体調のことは書かないで")
         if approve:
             self.reports[month].update(status="approved", frozen=self.employer_items(month),
-                                       employer=self.month_job(month)[1])
+                                       employer=self.month_job(month)[1],
+                                       strengths=self.employer_strengths())
         else:
             self.reports[month] = {"status": "draft"}
 
@@ -565,10 +595,13 @@ class MonthAfterMonth(RuleBasedStateMachine):
                     copy = reports.approved_employer_copy(report)
                     expected = self.reports[month]["frozen"]
                     employer = self.reports[month]["employer"]
+                    strengths = self.reports[month]["strengths"]
                 else:
                     copy = reports.employer_copy(self.client, report)
                     expected = self.employer_items(month)
                     employer = self.month_job(month)[1]
+                    strengths = self.employer_strengths()
+                assert copy["strengths"] == strengths
                 assert report.status == self.reports.get(month, {"status": "draft"})["status"]
                 assert [[i["text"] for i in m["items"]] for m in copy["meetings"]] == expected
                 assert copy["employer_name"] == employer

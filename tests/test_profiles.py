@@ -404,7 +404,9 @@ STILL_OPEN = {"pages.settings", "reminders.update", "reminders.answer_offer",
               # the office's own, not the client's: a new account, the 定着率's tiers
               "accounts.create", "admin.save_tiers",
               # the client's choices on the hand-over drafted at the end (test_strengths.py)
-              "strengths.decide", "strengths.approve"}
+              "strengths.decide", "strengths.approve",
+              # the record the client carries away; another record coming into the office
+              "record.take_out", "record.bring_in"}
 
 
 def body_for(endpoint, values):

@@ -252,6 +252,7 @@ PAGES = [
     ("supporter", "/clients/{client}/strengths", "client-strengths"),
     ("manager", "/clients/{ended}/handover", "hand-over-office"),
     ("other-client", "/my-handover", "hand-over"),
+    ("manager", "/admin/record-import", "record-import"),
 ]
 
 
