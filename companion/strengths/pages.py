@@ -31,9 +31,9 @@ def _hand_over():
     return {"hand_over_of_mine": hand_over_of_mine}
 
 
-def loaded(schema, keep=()):
-    """The form as schema loads it; a refusal (422) names what to mend."""
-    data, errors = form_load(schema, request.form, keep_blank=keep)
+def loaded(schema, keep=(), source=None):
+    """The form (or the query: source) as schema loads it; a refusal (422) names what to mend."""
+    data, errors = form_load(schema, request.form if source is None else source, keep_blank=keep)
     if errors:
         raise Refused(422, fields={k: [v] for k, v in errors.items()})
     return data
@@ -94,10 +94,7 @@ def sheet(client, which):
 
 
 def which():
-    data, errors = form_load(SheetQuerySchema(), request.args)
-    if errors:
-        raise Refused(422, fields={k: [v] for k, v in errors.items()})
-    return data["which"]
+    return loaded(SheetQuerySchema(), source=request.args)["which"]
 
 
 @bp.get("/my-strengths/sheet")
@@ -115,7 +112,7 @@ def staff_page(client_id):
     """The client's entries as they agreed to them, and the proposals still waiting."""
     client = client_or_404(current_user, client_id)
     log_access(current_user, client, "strengths")
-    found = service.page(client)
+    found = service.page(client, suggest=False)
     return render_template("strengths/staff.html", client=client, entries=found["entries"],
                            proposals=found["proposals"], errors={}, form={})
 

@@ -23,10 +23,15 @@ from ..periods import support_period
 from . import core
 
 
+def plain(rows):
+    """Stored entries as core's plain data."""
+    return [core.Entry(s.id, s.part, s.text, s.state, s.share_with_employer, s.source)
+            for s in rows]
+
+
 def entries(client):
     """Every stored entry of client's, as core's plain data (the page and its history)."""
-    return [core.Entry(s.id, s.part, s.text, s.state, s.share_with_employer, s.source)
-            for s in Strength.select().where(Strength.client == client.id).order_by(Strength.id)]
+    return plain(Strength.select().where(Strength.client == client.id).order_by(Strength.id))
 
 
 def sources(client):
@@ -49,18 +54,18 @@ def sources(client):
     return found
 
 
-def page(client):
-    """What the page shows: the entries on it, the proposals waiting, the suggestions."""
+def page(client, suggest=True):
+    """What the page shows: the entries on it, the proposals waiting, and (for the client)
+    the suggestions."""
     stored = list(Strength.select(Strength, User)
                   .join(User, JOIN.LEFT_OUTER, on=(Strength.proposed_by == User.id),
                         attr="proposer")
                   .where(Strength.client == client.id).order_by(Strength.id))
-    plain = [core.Entry(s.id, s.part, s.text, s.state, s.share_with_employer, s.source)
-             for s in stored]
-    accepted = {e.id for e in core.on_page(plain)}
+    found = plain(stored)
+    accepted = {e.id for e in core.on_page(found)}
     return {"entries": [s for s in stored if s.id in accepted],
             "proposals": [s for s in stored if s.state == "proposed"],
-            "suggestions": core.suggestions(sources(client), plain)}
+            "suggestions": core.suggestions(sources(client), found) if suggest else []}
 
 
 def employer_entries(client):
